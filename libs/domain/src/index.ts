@@ -1,0 +1,7 @@
+export * from './client-groups';
+export * from './measures';
+export * from './metrics';
+export * from './typology';
+export * from './periods';
+export * from './reference';
+export * from './csv';

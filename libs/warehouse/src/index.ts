@@ -1,0 +1,2 @@
+export * from './warehouse';
+export * from './schema';

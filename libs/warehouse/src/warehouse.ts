@@ -1,0 +1,78 @@
+/**
+ * The DuckDB warehouse: one embedded database file per process, many readers, one writer.
+ * All writes go through `write()`, which runs them one at a time in arrival order, so concurrent
+ * uploads queue instead of conflicting.
+ */
+import { DuckDBConnection, DuckDBInstance, DuckDBValue } from '@duckdb/node-api';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { WAREHOUSE_SCHEMA } from './schema';
+
+export type SqlParams = Record<string, DuckDBValue> | DuckDBValue[];
+
+export class Warehouse {
+  private writeChain: Promise<unknown> = Promise.resolve();
+  private readers: DuckDBConnection[] = [];
+
+  private constructor(readonly instance: DuckDBInstance, readonly file: string, private writer: DuckDBConnection) {}
+
+  /** Opens (or creates) the warehouse; `file` ':memory:' gives a throwaway one for tests. */
+  static async open(file: string): Promise<Warehouse> {
+    if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+    const instance = await DuckDBInstance.create(file);
+    const writer = await instance.connect();
+    const wh = new Warehouse(instance, file, writer);
+    await writer.run(WAREHOUSE_SCHEMA);
+    return wh;
+  }
+
+  /** Runs `fn` with the single writer connection, after every earlier write has finished. */
+  write<T>(fn: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+    const next = this.writeChain.then(() => fn(this.writer));
+    this.writeChain = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Runs `fn` inside a transaction on the writer; rolls back on any error. */
+  transaction<T>(fn: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+    return this.write(async (conn) => {
+      await conn.run('BEGIN TRANSACTION');
+      try {
+        const result = await fn(conn);
+        await conn.run('COMMIT');
+        return result;
+      } catch (err) {
+        await conn.run('ROLLBACK');
+        throw err;
+      }
+    });
+  }
+
+  /** Read query on a pooled reader connection; returns plain JSON-friendly row objects. */
+  async query<T = Record<string, unknown>>(sql: string, params?: SqlParams): Promise<T[]> {
+    const conn = this.readers.pop() ?? (await this.instance.connect());
+    try {
+      const reader = await conn.runAndReadAll(sql, params as never);
+      return reader.getRowObjectsJson() as T[];
+    } finally {
+      this.readers.push(conn);
+    }
+  }
+
+  /** Borrow a reader connection for streaming or Arrow work. */
+  async withReader<T>(fn: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+    const conn = this.readers.pop() ?? (await this.instance.connect());
+    try {
+      return await fn(conn);
+    } finally {
+      this.readers.push(conn);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.writeChain;
+    for (const c of this.readers) c.closeSync();
+    this.writer.closeSync();
+    this.instance.closeSync();
+  }
+}
