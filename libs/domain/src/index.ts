@@ -5,3 +5,4 @@ export * from './typology';
 export * from './periods';
 export * from './reference';
 export * from './csv';
+export * from './registry-seed';
