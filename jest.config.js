@@ -8,7 +8,7 @@ module.exports = {
   roots: ['<rootDir>/libs', '<rootDir>/apps/api', '<rootDir>/fixtures'],
   testMatch: ['**/*.spec.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
-  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true }] },
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.jest.json' }] },
   moduleNameMapper,
   testTimeout: 120000,
 };

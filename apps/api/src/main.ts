@@ -1,1 +1,18 @@
-export {};
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { buildApp } from './app.factory';
+import { runFirstStart } from './boot/first-start';
+import { loadConfig } from './config';
+
+async function main() {
+  const config = loadConfig();
+  const built = await buildApp(config);
+  await runFirstStart(built.app);
+  await built.app.listen(config.port);
+  Logger.log(`Uitkomst (${config.mode}) on http://localhost:${config.port}  API docs: /api/docs`, 'Main');
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

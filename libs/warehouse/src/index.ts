@@ -1,2 +1,3 @@
 export * from './warehouse';
 export * from './schema';
+export * from './load-rows';

@@ -1,0 +1,32 @@
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import type { Warehouse } from '@uitkomst/warehouse';
+import { AuditModule } from './audit/audit.module';
+import { AuthModule } from './auth/auth.module';
+import type { AppConfig } from './config';
+import { dataSourceOptions } from './database/data-source-options';
+import { HealthController } from './health/health.controller';
+import { RegistryModule } from './registry/registry.module';
+import { APP_CONFIG, WAREHOUSE } from './tokens';
+
+export interface AppModuleOptions { config: AppConfig; databaseUrl: string; embedded: boolean; warehouse: Warehouse }
+
+/** Feature modules, one folder per capability. */
+const FEATURES = [AuditModule, AuthModule, RegistryModule];
+
+@Global()
+@Module({})
+export class AppModule {
+  static forRoot(opts: AppModuleOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [TypeOrmModule.forRoot(dataSourceOptions(opts.databaseUrl, opts.embedded)), ...FEATURES],
+      controllers: [HealthController],
+      providers: [
+        { provide: APP_CONFIG, useValue: opts.config },
+        { provide: WAREHOUSE, useValue: opts.warehouse },
+      ],
+      exports: [APP_CONFIG, WAREHOUSE],
+    };
+  }
+}
