@@ -51,7 +51,7 @@ export async function startTestApp(backend: Backend, overrides: Partial<AppConfi
   });
   const built = await buildApp(config, { warehouseFile: path.join(dataDir, 'warehouse.duckdb'), embeddedInMemory: true, logger: ['error'] });
   await built.app.listen(0, '127.0.0.1');
-  const address = built.app.getHttpServer().address();
+  const address = built.app.getHttpServer().address() as import('node:net').AddressInfo;
   return {
     ...built,
     config,

@@ -6,3 +6,4 @@ export * from './periods';
 export * from './reference';
 export * from './csv';
 export * from './registry-seed';
+export { buildReference } from './build-reference';

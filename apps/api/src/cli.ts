@@ -1,0 +1,24 @@
+/** `npm run cli -- <command>`: operating Uitkomst from the shell. Each capability adds its commands to COMMANDS. */
+import { adminCommands } from './cli/admin-commands';
+import { CliCommand, parseArgs } from './cli/command';
+
+const COMMANDS: CliCommand[] = [...adminCommands];
+
+function help() {
+  console.log('Usage: npm run cli -- <command> [options]\n');
+  for (const c of COMMANDS) console.log(`  ${c.usage.padEnd(70)} ${c.summary}`);
+}
+
+async function main(argv: string[]) {
+  const args = parseArgs(argv);
+  const command = [...COMMANDS].sort((a, b) => b.name.length - a.name.length)
+    .find((c) => c.name.split(' ').every((w, i) => args.positional[i] === w));
+  if (!command) return help(), argv.length ? 2 : 0;
+  args.positional = args.positional.slice(command.name.split(' ').length);
+  return (await command.run(args)) ?? 0;
+}
+
+main(process.argv.slice(2)).then((code) => process.exit(code ?? 0), (err) => {
+  console.error(`error: ${err.message ?? err}`);
+  process.exit(1);
+});
