@@ -43,6 +43,7 @@ export async function buildApp(config: AppConfig, opts: BuildOptions = {}): Prom
       .addBearerAuth()
       .build());
     SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/openapi.json' });
+    if (config.geoDir) app.useStaticAssets(config.geoDir, { prefix: '/geo/', index: false, maxAge: '1d' });
     if (config.webDir) serveWebApp(app, config.webDir);
     await app.init();
     return {

@@ -1,4 +1,5 @@
 /** Runtime configuration from the environment, read once at start-up. */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 export type Mode = 'demo' | 'production';
@@ -11,7 +12,7 @@ export interface AppConfig {
   maxUploadBytes: number;
   minDenominator: number;
   webDir: string | null; // built dashboard to serve at '/', null to serve none
-  geoBaseUrl: string | null; // where the dashboard loads boundary TopoJSON from
+  geoDir: string | null; // a folder of boundary TopoJSON served at /geo/ (development and tests)
   loadDemo: boolean; // load and publish the demo set on first start when stores are empty
 }
 
@@ -27,8 +28,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     maxUploadBytes: Number(env.MAX_UPLOAD_BYTES ?? 200 * 1024 * 1024),
     minDenominator: Number(env.MIN_DENOMINATOR ?? 10),
     webDir: env.WEB_DIR ?? path.resolve(__dirname, '../../web/dist'),
-    geoBaseUrl: env.GEO_BASE_URL ?? null,
+    geoDir: env.GEO_DIR ?? defaultGeoDir(),
     loadDemo: mode === 'demo' && env.UITKOMST_LOAD_DEMO !== 'false',
     ...overrides,
   };
+}
+
+/** The workplace's shared boundary files beside the checkout, when present; boundaries are not shipped. */
+function defaultGeoDir(): string | null {
+  const dir = path.resolve(__dirname, '../../../../shared/geo');
+  return fs.existsSync(path.join(dir, 'arbeidsmarktregio_2025.topojson')) ? dir : null;
 }
