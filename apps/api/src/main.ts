@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { buildApp } from './app.factory';
-import { runFirstStart } from './boot/first-start';
+import { runDemoLoad, runFirstStart } from './boot/first-start';
 import { loadConfig } from './config';
 
 async function main() {
@@ -10,6 +10,7 @@ async function main() {
   await runFirstStart(built.app);
   await built.app.listen(config.port);
   Logger.log(`Uitkomst (${config.mode}) on http://localhost:${config.port}  API docs: /api/docs`, 'Main');
+  await runDemoLoad(built.app);
 }
 
 main().catch((err) => {

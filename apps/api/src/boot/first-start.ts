@@ -1,7 +1,7 @@
 /**
- * What happens when the application starts: the CBS reference lists are loaded into an empty registry;
- * production refuses demo keys; demo mode creates the demo registry and keys, loads the demo facts
- * through the ingestion path and publishes them as a first release.
+ * What happens when the application starts: the CBS reference lists are loaded into an empty registry
+ * and production refuses demo keys. Afterwards, demo mode creates the demo registry and keys, loads the
+ * demo facts through the ingestion path and publishes them as a first release.
  */
 import { INestApplicationContext, Logger } from '@nestjs/common';
 import * as fs from 'node:fs';
@@ -31,9 +31,13 @@ export async function runFirstStart(app: INestApplicationContext): Promise<void>
   if (config.mode === 'production') {
     const demoKeys = await keys.countActiveDemoKeys();
     if (demoKeys > 0) throw new Error(`UITKOMST_MODE=production refuses to start: ${demoKeys} demo API key(s) are active; revoke them or use a fresh database`);
-    return;
   }
-  if (config.loadDemo) await loadDemoData(app, config);
+}
+
+/** Demo mode: runs after the server listens, so the dashboard can show that demo data is on its way. */
+export async function runDemoLoad(app: INestApplicationContext): Promise<void> {
+  const config = app.get<AppConfig>(APP_CONFIG);
+  if (config.mode === 'demo' && config.loadDemo) await loadDemoData(app, config);
 }
 
 export function writeDemoKeys(config: AppConfig, keys: DemoKeys) {
