@@ -43,7 +43,7 @@ describe('serving the dashboard and boundary files', () => {
   });
 
   it('publishes the OpenAPI document', async () => {
-    const doc = await (await fetch(`${t.url}/api/openapi.json`)).json();
+    const doc = (await (await fetch(`${t.url}/api/openapi.json`)).json()) as { openapi: string; paths: Record<string, unknown> };
     expect(doc.openapi).toMatch(/^3\./);
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/health', '/api/v1/regions', '/api/v1/municipalities', '/api/v1/sites']));
   });
