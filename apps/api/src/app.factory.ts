@@ -33,7 +33,12 @@ export async function buildApp(config: AppConfig, opts: BuildOptions = {}): Prom
       AppModule.forRoot({ config, databaseUrl: config.databaseUrl ?? embedded!.url, embedded: !!embedded, warehouse }),
       { logger: opts.logger ?? ['log', 'error', 'warn'], bodyParser: false, abortOnError: false },
     );
-    app.useBodyParser('json', { limit: '20mb' });
+    // Uploads stream raw to disk (any size up to MAX_UPLOAD_BYTES); only other JSON bodies are parsed.
+    app.useBodyParser('json', {
+      limit: '20mb',
+      type: (req: { url?: string; headers: Record<string, unknown> }) =>
+        !req.url?.startsWith('/api/v1/submissions') && /json/.test(String(req.headers['content-type'] ?? '')),
+    });
     app.disable('x-powered-by');
     app.enableShutdownHooks();
     const document = SwaggerModule.createDocument(app, new DocumentBuilder()

@@ -1,0 +1,136 @@
+/**
+ * Loads an uploaded file as-is into a DuckDB temp table, every cell readable as text, so that bad values
+ * are reported rather than coerced: CSV with all_varchar, JSON/NDJSON/Parquet with their own types turned
+ * into text when read (see `cellSql`), Arrow IPC via apache-arrow's batch reader and DuckDB's appender.
+ */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import * as fs from 'node:fs';
+import type { SubmissionError } from '../submissions/submission.entity';
+import { loadArrowStream } from './arrow-loader';
+import type { FileFormat } from './file-formats';
+
+export interface RawTable {
+  /** Column names as in the file, in order; position i is DuckDB's `#(i+1)`. */
+  names: string[];
+  /** SQL giving the text of each column's cell, by position. */
+  cells: string[];
+  /** Added to DuckDB's rowid to give the line (CSV: header is line 1) or record number. */
+  rowOffset: number;
+  /** How a row is called in messages: CSV and NDJSON lines, JSON/Arrow/Parquet records. */
+  unit: 'line' | 'record';
+  /** Row number of the header (CSV), where column errors are reported. */
+  headerRow: number | null;
+  /** Lines that could not be read (CSV), already as errors. */
+  malformed: SubmissionError[];
+}
+
+export class UnreadableFileError extends Error {}
+
+const quoteLiteral = (s: string) => `'${s.replace(/'/g, "''")}'`;
+
+export async function loadRawTable(conn: DuckDBConnection, format: FileFormat, filePath: string, table: string): Promise<RawTable> {
+  switch (format) {
+    case 'csv': return loadCsv(conn, filePath, table);
+    case 'json': return loadWithDuckDb(conn, table, `read_json($1, format = 'array', records = true, sample_size = -1)`, filePath, 'record');
+    case 'ndjson': return loadWithDuckDb(conn, table, `read_json($1, format = 'newline_delimited', records = true, sample_size = -1)`, filePath, 'line');
+    case 'parquet': return loadWithDuckDb(conn, table, `read_parquet($1)`, filePath, 'record');
+    case 'arrow': {
+      const names = await reading(loadArrowStream(conn, filePath, table));
+      return { names, cells: names.map((_, i) => `#${i + 1}`), rowOffset: 1, unit: 'record', headerRow: null, malformed: [] };
+    }
+  }
+}
+
+/** A failure of the reading step itself means the file is not what its type says. */
+async function reading<T>(step: Promise<T>): Promise<T> {
+  try {
+    return await step;
+  } catch (err) {
+    throw new UnreadableFileError(plainReaderMessage(err as Error));
+  }
+}
+
+/** DuckDB's reader messages, without any echoed file content. */
+function plainReaderMessage(err: Error): string {
+  const first = String(err.message ?? err).split('\n')[0].replace(/\d{9}/g, '(withheld)');
+  return first.length > 300 ? `${first.slice(0, 300)}...` : first;
+}
+
+async function columnsOf(conn: DuckDBConnection, table: string): Promise<{ name: string; type: string }[]> {
+  const r = await conn.runAndReadAll(
+    `SELECT column_name, data_type FROM duckdb_columns() WHERE database_name = 'temp' AND table_name = $1 ORDER BY column_index`, [table]);
+  return r.getRows().map(([name, type]) => ({ name: String(name), type: String(type) }));
+}
+
+/** Text of a cell: JSON strings without their quotes, other types cast to VARCHAR. */
+function cellSql(position: number, type: string): string {
+  if (type === 'VARCHAR') return `#${position}`;
+  if (type === 'JSON') return `(#${position} ->> '$')`;
+  return `CAST(#${position} AS VARCHAR)`;
+}
+
+async function loadWithDuckDb(conn: DuckDBConnection, table: string, reader: string, filePath: string, unit: 'line' | 'record'): Promise<RawTable> {
+  await reading(conn.run(`CREATE OR REPLACE TEMP TABLE ${table} AS SELECT * FROM ${reader}`, [filePath]));
+  const columns = await columnsOf(conn, table);
+  return {
+    names: columns.map((c) => c.name), cells: columns.map((c, i) => cellSql(i + 1, c.type)),
+    rowOffset: 1, unit, headerRow: null, malformed: [],
+  };
+}
+
+/** First line of a CSV (header), without BOM, split on the delimiter with double-quote handling. */
+export function sniffCsvHeader(filePath: string): { delimiter: ',' | ';'; names: string[] } {
+  const fd = fs.openSync(filePath, 'r');
+  const buf = Buffer.alloc(1 << 16);
+  const n = fs.readSync(fd, buf, 0, buf.length, 0);
+  fs.closeSync(fd);
+  let text = buf.subarray(0, n).toString('utf8');
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const line = text.split(/\r?\n/, 1)[0];
+  const count = (ch: string) => line.split(ch).length - 1;
+  const delimiter = count(';') > count(',') ? ';' : ',';
+  const names: string[] = [];
+  let cur = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i];
+    if (quoted) {
+      if (ch === '"' && line[i + 1] === '"') { cur += '"'; i++; } else if (ch === '"') quoted = false; else cur += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === delimiter) { names.push(cur); cur = ''; } else cur += ch;
+  }
+  names.push(cur);
+  return { delimiter, names };
+}
+
+const REJECT_CODES: Record<string, { code: string; message: string }> = {
+  'INVALID ENCODING': { code: 'INVALID_ENCODING', message: 'This line is not valid UTF-8 text; save the file as UTF-8.' },
+  'TOO MANY COLUMNS': { code: 'MALFORMED_ROW', message: 'This line has more cells than the header.' },
+  'MISSING COLUMNS': { code: 'MALFORMED_ROW', message: 'This line has fewer cells than the header.' },
+  'UNQUOTED VALUE': { code: 'MALFORMED_ROW', message: 'This line has a quote inside an unquoted cell.' },
+};
+
+async function loadCsv(conn: DuckDBConnection, filePath: string, table: string): Promise<RawTable> {
+  const header = sniffCsvHeader(filePath);
+  const rejects = `${table}_rejects`;
+  const scans = `${table}_rejects_scan`;
+  await reading(conn.run(`CREATE OR REPLACE TEMP TABLE ${table} AS SELECT * FROM read_csv($1, header = true, delim = ${quoteLiteral(header.delimiter)},
+      quote = '"', escape = '"', all_varchar = true, null_padding = false, store_rejects = true,
+      rejects_table = ${quoteLiteral(rejects)}, rejects_scan = ${quoteLiteral(scans)})`, [filePath]));
+  const columns = await columnsOf(conn, table);
+  const rejected = await conn.runAndReadAll(`SELECT DISTINCT CAST(line AS INTEGER), error_type FROM ${rejects} ORDER BY 1`);
+  await conn.run(`DROP TABLE IF EXISTS ${rejects}; DROP TABLE IF EXISTS ${scans}`);
+  const malformed = rejected.getRows().map(([line, type]) => {
+    const known = REJECT_CODES[String(type)] ?? { code: 'MALFORMED_ROW', message: `This line cannot be read (${String(type).toLowerCase()}).` };
+    return { row: Number(line), column: null, code: known.code, message: known.message };
+  });
+  const names = header.names.length === columns.length ? header.names : columns.map((c) => c.name);
+  return { names, cells: columns.map((_, i) => `#${i + 1}`), rowOffset: 2, unit: 'line', headerRow: 1, malformed };
+}
+
+/** Line of a CSV data row when some lines were rejected (rowid counts only the rows read). */
+export function lineOfRow(rowid: number, rejectedLines: number[]): number {
+  let line = rowid + 2;
+  for (const r of rejectedLines) if (r <= line) line++; else break;
+  return line;
+}

@@ -1,0 +1,66 @@
+import { Controller, Get, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiConsumes, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import type { AuthenticatedKey } from '../auth/api-keys.service';
+import { CurrentKey, Roles } from '../auth/auth.guard';
+import { parseWith } from '../common/zod-body';
+import type { AppConfig } from '../config';
+import { APP_CONFIG } from '../tokens';
+import { Inject } from '@nestjs/common';
+import { SUPPORTED_MEDIA_TYPES } from './file-formats';
+import { IngestionService } from './ingestion.service';
+import { errorsToCsv, SubmissionReadsService, templateCsv } from './submission-reads.service';
+import { FactsQuery, GetQuery, ListQuery, submissionPath, TemplateQuery, toSubmissionView } from './submission.dto';
+import { receiveUpload } from './upload-receiver';
+
+@ApiTags('submissions')
+@ApiBearerAuth()
+@Controller('api/v1/submissions')
+export class SubmissionsController {
+  constructor(
+    private readonly ingestion: IngestionService,
+    private readonly reads: SubmissionReadsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  @Post() @Roles('submitter')
+  @ApiConsumes(...SUPPORTED_MEDIA_TYPES, 'multipart/form-data')
+  @ApiOperation({ summary: 'Upload a file of indicators (raw body or multipart field "file"); 202 with the new submission, 200 with the existing one for the same content' })
+  async upload(@CurrentKey() key: AuthenticatedKey, @Req() req: Request, @Res() res: Response) {
+    const upload = await receiveUpload(req, this.ingestion.uploadDir, this.config.maxUploadBytes);
+    const { submission, existing } = await this.ingestion.submitUpload(key, upload);
+    res.status(existing ? 200 : 202).location(submissionPath(submission.id)).json({ ...toSubmissionView(submission), existing });
+  }
+
+  @Get() @Roles('submitter') @ApiOperation({ summary: 'Submissions of your organisation (admin: all), newest first' })
+  async list(@CurrentKey() key: AuthenticatedKey, @Query() query: unknown) {
+    return (await this.reads.list(key, parseWith(ListQuery, query, 'query'))).map(toSubmissionView);
+  }
+
+  @Get('template.csv') @ApiOperation({ summary: 'An empty CSV with the columns of the long (default) or wide layout' })
+  @ApiQuery({ name: 'layout', required: false, enum: ['long', 'wide'] })
+  template(@Query() query: unknown, @Res() res: Response) {
+    const { layout } = parseWith(TemplateQuery, query, 'query');
+    res.type('text/csv').attachment(`uitkomst-template-${layout}.csv`).send(templateCsv(layout));
+  }
+
+  @Get(':id') @Roles('submitter')
+  @ApiOperation({ summary: 'Status, counts and the first errors; wait=N (seconds, max 60) waits for a final status' })
+  @ApiQuery({ name: 'wait', required: false })
+  async get(@CurrentKey() key: AuthenticatedKey, @Param('id', ParseUUIDPipe) id: string, @Query() query: unknown) {
+    return toSubmissionView(await this.reads.get(key, id, parseWith(GetQuery, query, 'query').wait));
+  }
+
+  @Get(':id/errors.csv') @Roles('submitter') @ApiOperation({ summary: 'Every error of the submission as CSV (row, column, code, message)' })
+  async errors(@CurrentKey() key: AuthenticatedKey, @Param('id', ParseUUIDPipe) id: string, @Res() res: Response) {
+    const stream = await this.reads.errorsCsv(key, id);
+    res.type('text/csv').attachment(`submission-${id}-errors.csv`);
+    stream.on('error', () => res.end(errorsToCsv([])));
+    stream.pipe(res);
+  }
+
+  @Get(':id/facts') @Roles('submitter') @ApiOperation({ summary: 'The values this submission brought in (before any release), with supersededBy' })
+  facts(@CurrentKey() key: AuthenticatedKey, @Param('id', ParseUUIDPipe) id: string, @Query() query: unknown) {
+    return this.reads.facts(key, id, parseWith(FactsQuery, query, 'query'));
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * Streams an HTTP upload to a file under DATA_DIR/uploads while hashing it, never holding the whole body in
+ * memory. Accepts the file as the raw body or as the multipart field `file`; enforces the size limit (413).
+ */
+import { BadRequestException, HttpException, HttpStatus, PayloadTooLargeException } from '@nestjs/common';
+import busboy from 'busboy';
+import type { Request } from 'express';
+import { createHash, randomUUID } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { FileFormat, formatOf, mediaTypeOf, SUPPORTED_MEDIA_TYPES } from './file-formats';
+
+export interface ReceivedUpload {
+  filePath: string;
+  sha256: string;
+  byteSize: number;
+  format: FileFormat;
+  filename: string | null;
+}
+
+export class UnsupportedMediaTypeError extends HttpException {
+  constructor(mediaType: string) {
+    super({
+      statusCode: 415, code: 'UNSUPPORTED_MEDIA_TYPE',
+      message: `Files of type "${mediaType || '(none)'}" are not accepted. Send one of: ${SUPPORTED_MEDIA_TYPES.join(', ')}.`,
+    }, HttpStatus.UNSUPPORTED_MEDIA_TYPE);
+  }
+}
+
+const tooLarge = (maxBytes: number) => new PayloadTooLargeException({
+  statusCode: 413, code: 'FILE_TOO_LARGE', message: `The file is larger than the limit of ${maxBytes} bytes.`,
+});
+
+class SizeLimitExceeded extends Error {}
+
+/** Hashes and counts what passes through; fails once more than maxBytes have passed. */
+function hashingCounter(maxBytes: number) {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  const stream = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      bytes += chunk.length;
+      if (bytes > maxBytes) return done(new SizeLimitExceeded());
+      hash.update(chunk);
+      done(null, chunk);
+    },
+  });
+  return { stream, result: () => ({ sha256: hash.digest('hex'), byteSize: bytes }) };
+}
+
+/** Writes a stream to a new file in `dir`, hashing it; removes the file on failure. */
+export async function streamToFile(source: Readable, dir: string, maxBytes: number): Promise<{ filePath: string; sha256: string; byteSize: number }> {
+  await fs.promises.mkdir(dir, { recursive: true });
+  const filePath = path.join(dir, `${randomUUID()}.part`);
+  const counter = hashingCounter(maxBytes);
+  try {
+    await pipeline(source, counter.stream, fs.createWriteStream(filePath, { highWaterMark: 1 << 20 }));
+  } catch (err) {
+    await fs.promises.rm(filePath, { force: true });
+    throw err;
+  }
+  return { filePath, ...counter.result() };
+}
+
+function filenameFromHeaders(req: Request): string | null {
+  const disposition = req.headers['content-disposition'];
+  const m = disposition ? /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(disposition) : null;
+  const q = typeof req.query?.filename === 'string' ? req.query.filename : null;
+  return (m ? decodeURIComponent(m[1]) : q)?.slice(0, 255) ?? null;
+}
+
+export async function receiveUpload(req: Request, dir: string, maxBytes: number): Promise<ReceivedUpload> {
+  const mediaType = mediaTypeOf(req.headers['content-type']);
+  try {
+    if (mediaType === 'multipart/form-data') return await receiveMultipart(req, dir, maxBytes);
+    const filename = filenameFromHeaders(req);
+    const format = formatOf(mediaType, filename);
+    if (!format) throw new UnsupportedMediaTypeError(mediaType);
+    const declared = Number(req.headers['content-length'] ?? NaN);
+    if (declared > maxBytes) throw new SizeLimitExceeded();
+    return { ...(await streamToFile(req, dir, maxBytes)), format, filename };
+  } catch (err) {
+    if (err instanceof SizeLimitExceeded) {
+      req.res?.setHeader('Connection', 'close');
+      throw tooLarge(maxBytes);
+    }
+    throw err;
+  }
+}
+
+function receiveMultipart(req: Request, dir: string, maxBytes: number): Promise<ReceivedUpload> {
+  return new Promise((resolve, reject) => {
+    let upload: Promise<ReceivedUpload> | null = null;
+    let parser: busboy.Busboy;
+    try {
+      parser = busboy({ headers: req.headers, limits: { files: 1, fileSize: maxBytes + 1 } });
+    } catch (err) {
+      return reject(new BadRequestException(`multipart body unreadable: ${(err as Error).message}`));
+    }
+    parser.on('file', (field, file, info) => {
+      if (field !== 'file' || upload) return file.resume();
+      const format = formatOf(info.mimeType, info.filename);
+      if (!format) {
+        file.resume();
+        upload = Promise.reject(new UnsupportedMediaTypeError(info.mimeType));
+        upload.catch(() => undefined);
+        return;
+      }
+      upload = streamToFile(file, dir, maxBytes).then((r) => ({ ...r, format, filename: info.filename?.slice(0, 255) ?? null }));
+      upload.catch(() => file.resume());
+    });
+    parser.on('error', (err) => reject(new BadRequestException(`multipart body unreadable: ${(err as Error).message}`)));
+    parser.on('close', () => {
+      if (!upload) return reject(new BadRequestException('the multipart body has no field named "file"'));
+      upload.then(resolve, reject);
+    });
+    req.pipe(parser);
+  });
+}
