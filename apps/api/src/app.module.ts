@@ -6,13 +6,17 @@ import { AuthModule } from './auth/auth.module';
 import type { AppConfig } from './config';
 import { dataSourceOptions } from './database/data-source-options';
 import { HealthController } from './health/health.controller';
+import { MetricsModule } from './metrics/metrics.module';
+import { QueryModule } from './query/query.module';
+import { IngestionModule } from './ingestion/ingestion.module';
 import { RegistryModule } from './registry/registry.module';
+import { ReleasesModule } from './releases/releases.module';
 import { APP_CONFIG, WAREHOUSE } from './tokens';
 
 export interface AppModuleOptions { config: AppConfig; databaseUrl: string; embedded: boolean; warehouse: Warehouse }
 
 /** Feature modules, one folder per capability. */
-const FEATURES = [AuditModule, AuthModule, RegistryModule];
+const FEATURES = [AuditModule, AuthModule, RegistryModule, MetricsModule, ReleasesModule, QueryModule, IngestionModule];
 
 @Global()
 @Module({})

@@ -1,8 +1,10 @@
 /** `npm run cli -- <command>`: operating Uitkomst from the shell. Each capability adds its commands to COMMANDS. */
 import { adminCommands } from './cli/admin-commands';
 import { CliCommand, parseArgs } from './cli/command';
+import { submitCommand } from './cli/submit-command';
+import { metricsCommands } from './cli/metrics-commands';
 
-const COMMANDS: CliCommand[] = [...adminCommands];
+const COMMANDS: CliCommand[] = [...adminCommands, ...metricsCommands, submitCommand];
 
 function help() {
   console.log('Usage: npm run cli -- <command> [options]\n');

@@ -1,4 +1,5 @@
 import { Initial1763800000000 } from './1763800000000-initial';
+import { ReleaseIntegrity1763900000000 } from './1763900000000-release-integrity';
 
 /** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
-export const MIGRATIONS = [Initial1763800000000];
+export const MIGRATIONS = [Initial1763800000000, ReleaseIntegrity1763900000000];

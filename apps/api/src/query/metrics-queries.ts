@@ -1,0 +1,150 @@
+/** /metrics, /trends and /benchmark over a loaded release: parse (validate) first, then run. */
+import { grainOfPeriod } from '@uitkomst/domain';
+import { quantileCont } from '@uitkomst/stats';
+import type { TableData } from './formats';
+import { emptyMetricRow, METRIC_COLUMNS, metricSelect, MetricRow, Where } from './metric-rows';
+import {
+  badParameter, checkClientGroup, checkGrain, checkLevel, checkMetric, checkPeriodFormat, checkPeriodsInRelease, checkUnitsInRelease,
+  listParam, periodBounds, RawQuery, requireParam, singleParam,
+} from './query-params';
+import { PartitionCache } from './partition-cache';
+import type { LoadedRelease, ReleaseStore } from './release-store';
+
+export interface Answer { json: unknown; table: TableData }
+export const MAX_ROWS = 50_000;
+const ORDER = 'ORDER BY metric, level, grain, period, unit, client_group';
+
+export function defaultPeriod(rel: LoadedRelease, query: RawQuery, name = 'period'): string {
+  const period = singleParam(query, name) ?? rel.latestYear;
+  if (!period) throw badParameter(name, `release ${rel.id} has no yearly periods; give a period`);
+  checkPeriodFormat(name, [period]);
+  checkPeriodsInRelease(name, rel, [period]);
+  return period;
+}
+
+export function clientGroupParam(query: RawQuery): string {
+  return checkClientGroup('clientGroup', [singleParam(query, 'clientGroup') ?? 'all'])[0];
+}
+
+export interface MetricsParams { metric: string[]; level: string[]; unit: string[]; grain?: string; period: string[]; from?: string; to?: string; clientGroup: string[] }
+
+export function parseMetricsQuery(rel: LoadedRelease, q: RawQuery): MetricsParams {
+  const metric = checkMetric('metric', listParam(q, 'metric'));
+  const level = checkLevel('level', listParam(q, 'level'));
+  const grain = singleParam(q, 'grain');
+  if (grain) checkGrain('grain', [grain]);
+  const unit = listParam(q, 'unit');
+  checkUnitsInRelease('unit', rel, unit, level);
+  const period = listParam(q, 'period');
+  checkPeriodFormat('period', period, grain);
+  checkPeriodsInRelease('period', rel, period);
+  const from = singleParam(q, 'from');
+  const to = singleParam(q, 'to');
+  if (from) checkPeriodFormat('from', [from]);
+  if (to) checkPeriodFormat('to', [to]);
+  if (from && to && periodBounds(from).start > periodBounds(to).end) throw badParameter('from', `${from} is after to=${to}`);
+  const clientGroup = checkClientGroup('clientGroup', listParam(q, 'clientGroup').length ? listParam(q, 'clientGroup') : ['all']);
+  return { metric, level, unit, grain, period, from, to, clientGroup };
+}
+
+/** Above this many partitions a query runs as one SQL statement instead (QUERY_MAX_PARTITIONS). */
+const maxPartitions = () => Number(process.env.QUERY_MAX_PARTITIONS ?? 256);
+
+/** The (metric, level, grain, period) partitions a query touches, in the API's sort order; null when too many. */
+export function partitionsOf(rel: LoadedRelease, p: MetricsParams): [string, string, string, string][] | null {
+  const metrics = p.metric.length ? p.metric : rel.metrics;
+  const levels = p.level.length ? p.level : [...rel.unitsByLevel.keys()].sort();
+  const from = p.from ? periodBounds(p.from).start : null;
+  const to = p.to ? periodBounds(p.to).end : null;
+  const periods = (p.period.length ? p.period : [...rel.periodsByGrain.entries()].filter(([g]) => !p.grain || g === p.grain).flatMap(([, ps]) => ps))
+    .filter((period) => (!from || periodBounds(period).start >= from) && (!to || periodBounds(period).end <= to))
+    .map((period) => [grainOfPeriod(period)!, period] as const)
+    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
+  if (metrics.length * levels.length * periods.length > maxPartitions()) return null;
+  return [...metrics].sort().flatMap((m) => [...levels].sort().flatMap((l) => periods.map(([g, period]) => [m, l, g, period] as [string, string, string, string])));
+}
+
+export async function runMetricsQuery(store: ReleaseStore, rel: LoadedRelease, p: MetricsParams): Promise<Answer> {
+  const parts = partitionsOf(rel, p);
+  if (parts) {
+    const loaded = await Promise.all(parts.map(([m, l, g, period]) => store.partitions.get(rel, m, l, g, period)));
+    const rows = loaded.flatMap((part) => PartitionCache.select(part, p.unit, p.clientGroup));
+    if (rows.length > MAX_ROWS) throw badParameter('metric', `the query matches more than ${MAX_ROWS} rows; narrow it (metric, level, unit, period, grain) or download the release`);
+    return { json: rows, table: { columns: METRIC_COLUMNS, rows } };
+  }
+  const w = new Where().in('metric', p.metric).in('level', p.level).in('unit', p.unit).in('period', p.period).in('client_group', p.clientGroup);
+  if (p.grain) w.eq('grain', p.grain);
+  if (p.from) w.cmp('period_start', '>=', periodBounds(p.from).start);
+  if (p.to) w.cmp('period_end', '<=', periodBounds(p.to).end);
+  const rows = await store.query<MetricRow>(`SELECT ${metricSelect(rel)} FROM ${rel.schema}.metrics ${w.sql()} ${ORDER} LIMIT ${MAX_ROWS + 1}`, w.params);
+  if (rows.length > MAX_ROWS) throw badParameter('metric', `the query matches more than ${MAX_ROWS} rows; narrow it (metric, level, unit, period, grain) or download the release`);
+  return { json: rows, table: { columns: METRIC_COLUMNS, rows } };
+}
+
+export interface TrendsParams { metric: string; unit: string[]; grain: string; clientGroup: string }
+
+export function parseTrendsQuery(rel: LoadedRelease, q: RawQuery): TrendsParams {
+  const metric = checkMetric('metric', [requireParam(q, 'metric')])[0];
+  const unit = listParam(q, 'unit');
+  if (!unit.length) throw badParameter('unit', 'is required');
+  if (unit.length > 50) throw badParameter('unit', 'at most 50 units per call');
+  checkUnitsInRelease('unit', rel, unit);
+  const grain = checkGrain('grain', [singleParam(q, 'grain') ?? 'year'])[0];
+  return { metric, unit, grain, clientGroup: clientGroupParam(q) };
+}
+
+const point = (r: MetricRow) => ({
+  period: r.period, periodStart: r.periodStart, periodEnd: r.periodEnd, value: r.value, ciLow: r.ciLow, ciHigh: r.ciHigh,
+  numerator: r.numerator, denominator: r.denominator, comparison: r.comparison, suppressed: r.suppressed, suppressionReason: r.suppressionReason,
+});
+
+export async function runTrendsQuery(store: ReleaseStore, rel: LoadedRelease, p: TrendsParams): Promise<Answer> {
+  const w = new Where().eq('metric', p.metric).eq('grain', p.grain).eq('client_group', p.clientGroup);
+  w.clauses.push(`(unit IN (${p.unit.map(() => '?').join(', ')}) OR level = 'national')`);
+  w.params.push(...p.unit);
+  const rows = await store.query<MetricRow>(`SELECT ${metricSelect(rel)} FROM ${rel.schema}.metrics ${w.sql()} ORDER BY unit, period_start, period`, w.params);
+  const series = p.unit.map((unit) => {
+    const own = rows.filter((r) => r.unit === unit);
+    return { unit, unitName: own[0]?.unitName ?? null, level: rel.unitLevel.get(unit) ?? null, points: own.map(point) };
+  });
+  const national = rows.filter((r) => r.level === 'national').map(point);
+  return { json: { release: rel.id, metric: p.metric, grain: p.grain, clientGroup: p.clientGroup, series, national }, table: { columns: METRIC_COLUMNS, rows } };
+}
+
+export interface BenchmarkParams { metric: string; unit: string; period: string; clientGroup: string }
+
+export function parseBenchmarkQuery(rel: LoadedRelease, q: RawQuery): BenchmarkParams {
+  const metric = checkMetric('metric', [requireParam(q, 'metric')])[0];
+  const unit = requireParam(q, 'unit');
+  checkUnitsInRelease('unit', rel, [unit]);
+  return { metric, unit, period: defaultPeriod(rel, q), clientGroup: clientGroupParam(q) };
+}
+
+export async function runBenchmarkQuery(store: ReleaseStore, rel: LoadedRelease, p: BenchmarkParams): Promise<Answer> {
+  const grain = grainOfPeriod(p.period)!;
+  const level = rel.unitLevel.get(p.unit)!;
+  const rowOf = async (lvl: string, unit: string | null) => {
+    const part = await store.partitions.get(rel, p.metric, lvl, grain, p.period);
+    return (unit === null ? part.rows : part.byUnit.get(unit) ?? []).find((r) => r.clientGroup === p.clientGroup) ?? null;
+  };
+  const own = await rowOf(level, p.unit);
+  const regionCode = own?.regionCode && level !== 'region' && level !== 'national' ? own.regionCode : null;
+  const [national, region, peerLinks] = await Promise.all([
+    rowOf('national', null), regionCode ? rowOf('region', regionCode) : Promise.resolve(null),
+    level === 'municipality' ? store.peersOf(rel, p.unit) : Promise.resolve([]),
+  ]);
+  const peers = await Promise.all(peerLinks.map(async (link) => ({ rank: link.rank, distance: link.distance, peerCode: link.peerCode, ...((await rowOf('municipality', link.peerCode)) ?? emptyMetricRow(link.peerCode)) } as MetricRow & { rank: number; distance: number; peerCode: string })));
+  const peerRows = peers.map((r) => ({ ...r, unit: r.unit ?? r.peerCode }));
+  const peerValues = peerRows.filter((r) => !r.suppressed && r.value != null).map((r) => r.value!);
+  const json = {
+    release: rel.id, metric: p.metric, period: p.period, grain: grainOfPeriod(p.period), clientGroup: p.clientGroup, level,
+    unit: own, national, region,
+    peers: peerRows.map(({ peerCode: _peerCode, ...r }) => r), peerMedian: quantileCont(peerValues, 0.5), peerCount: peerRows.length,
+  };
+  const tagged = [
+    ...(own ? [{ role: 'unit', ...own }] : []), ...(region ? [{ role: 'region', ...region }] : []), ...(national ? [{ role: 'national', ...national }] : []),
+    ...json.peers.map((r) => ({ role: 'peer', ...r })),
+  ];
+  const columns = [{ name: 'role', kind: 'text' as const }, { name: 'rank', kind: 'number' as const }, { name: 'distance', kind: 'number' as const }, ...METRIC_COLUMNS];
+  return { json, table: { columns, rows: tagged } };
+}

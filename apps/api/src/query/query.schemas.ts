@@ -1,0 +1,246 @@
+/** OpenAPI schemas and reusable parameter decorators of the public read API. */
+import { applyDecorators } from '@nestjs/common';
+import { ApiExtraModels, ApiNotFoundResponse, ApiBadRequestResponse, ApiOkResponse, ApiProduces, ApiProperty, ApiPropertyOptional, ApiQuery, ApiResponse, getSchemaPath } from '@nestjs/swagger';
+import { CLIENT_GROUPS, COMPARISONS, GRAINS, LEVELS, METRIC_CODES } from '@uitkomst/domain';
+import { ARROW_STREAM } from './formats';
+
+const CLIENT_GROUP_VALUES = [...CLIENT_GROUPS, 'all'];
+
+export class ApiErrorDto {
+  @ApiProperty({ example: 400 }) statusCode!: number;
+  @ApiProperty({ example: 'Bad Request' }) error!: string;
+  @ApiProperty({ example: 'metric: unknown value "outflow"; allowed: outflow_to_work, ...' }) message!: string;
+  @ApiPropertyOptional({ example: 'metric', description: 'The parameter at fault' }) parameter?: string;
+  @ApiPropertyOptional({ type: [String], example: METRIC_CODES.slice(0, 3), description: 'Allowed values, where the set is known' }) allowed?: string[];
+}
+
+export class MetricRowDto {
+  @ApiProperty({ enum: METRIC_CODES, example: 'outflow_to_work' }) metric!: string;
+  @ApiProperty({ enum: LEVELS, example: 'municipality' }) level!: string;
+  @ApiProperty({ example: 'GM0363' }) unit!: string;
+  @ApiProperty({ nullable: true, type: String, example: 'Amsterdam' }) unitName!: string | null;
+  @ApiProperty({ nullable: true, type: String, example: 'AM18' }) regionCode!: string | null;
+  @ApiProperty({ example: '2025', description: '2025, 2025-Q3, 2025-07 or R12-2025-07' }) period!: string;
+  @ApiProperty({ enum: GRAINS, example: 'year' }) grain!: string;
+  @ApiProperty({ nullable: true, type: String, example: '2025-01-01' }) periodStart!: string | null;
+  @ApiProperty({ nullable: true, type: String, example: '2025-12-31' }) periodEnd!: string | null;
+  @ApiProperty({ enum: CLIENT_GROUP_VALUES, example: 'all' }) clientGroup!: string;
+  @ApiProperty({ nullable: true, type: Number, example: 412, description: 'null when suppressed' }) numerator!: number | null;
+  @ApiProperty({ nullable: true, type: Number, example: 2950 }) denominator!: number | null;
+  @ApiProperty({ nullable: true, type: Number, example: 0.1397, description: 'Proportions as fractions 0..1; null when suppressed' }) value!: number | null;
+  @ApiProperty({ nullable: true, type: Number, example: 0.1274 }) ciLow!: number | null;
+  @ApiProperty({ nullable: true, type: Number, example: 0.1528 }) ciHigh!: number | null;
+  @ApiProperty({ nullable: true, type: Number, example: 0.121 }) nationalValue!: number | null;
+  @ApiProperty({ nullable: true, enum: COMPARISONS, example: 'better' }) comparison!: string | null;
+  @ApiProperty({ nullable: true, type: Number }) funnel95Low!: number | null;
+  @ApiProperty({ nullable: true, type: Number }) funnel95High!: number | null;
+  @ApiProperty({ nullable: true, type: Number }) funnel998Low!: number | null;
+  @ApiProperty({ nullable: true, type: Number }) funnel998High!: number | null;
+  @ApiProperty({ nullable: true, type: Boolean, example: false }) isProcess!: boolean | null;
+  @ApiProperty({ example: false }) suppressed!: boolean;
+  @ApiProperty({ nullable: true, type: String, enum: ['small_denominator', 'small_count', 'secondary'], example: null }) suppressionReason!: string | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'Case-mix adjusted metric: observed count' }) observed!: number | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'Case-mix adjusted metric: expected count' }) expected!: number | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'observed / expected' }) ratio!: number | null;
+  @ApiProperty({ nullable: true, type: Number }) ratioCiLow!: number | null;
+  @ApiProperty({ nullable: true, type: Number }) ratioCiHigh!: number | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'Year rows: value in the previous year' }) previousValue!: number | null;
+  @ApiProperty({ nullable: true, type: Number }) change!: number | null;
+  @ApiProperty({ nullable: true, type: Boolean }) changeSignificant!: boolean | null;
+}
+
+export class PeerRowDto extends MetricRowDto {
+  @ApiProperty({ example: 1 }) rank!: number;
+  @ApiProperty({ example: 0.42 }) distance!: number;
+}
+
+export class BenchmarkDto {
+  @ApiProperty({ example: '2026.1' }) release!: string;
+  @ApiProperty({ example: 'outflow_to_work' }) metric!: string;
+  @ApiProperty({ example: '2025' }) period!: string;
+  @ApiProperty({ example: 'year' }) grain!: string;
+  @ApiProperty({ example: 'all' }) clientGroup!: string;
+  @ApiProperty({ example: 'municipality' }) level!: string;
+  @ApiProperty({ type: MetricRowDto, nullable: true }) unit!: MetricRowDto | null;
+  @ApiProperty({ type: MetricRowDto, nullable: true }) national!: MetricRowDto | null;
+  @ApiProperty({ type: MetricRowDto, nullable: true, description: 'The labour-market region of the unit' }) region!: MetricRowDto | null;
+  @ApiProperty({ type: [PeerRowDto], description: 'Similar municipalities, most similar first (municipalities only)' }) peers!: PeerRowDto[];
+  @ApiProperty({ nullable: true, type: Number, description: 'Median of the published peer values' }) peerMedian!: number | null;
+  @ApiProperty({ example: 10 }) peerCount!: number;
+}
+
+export class FunnelPointDto {
+  @ApiProperty() unit!: string;
+  @ApiProperty({ nullable: true, type: String }) unitName!: string | null;
+  @ApiProperty({ description: 'denominator (or expected count for the adjusted metric)' }) x!: number;
+  @ApiProperty({ nullable: true, type: Number, description: 'value (or observed/expected)' }) y!: number | null;
+  @ApiProperty({ nullable: true, type: Number }) denominator!: number | null;
+  @ApiProperty({ nullable: true, type: Number }) value!: number | null;
+  @ApiProperty({ nullable: true, type: Number }) ciLow!: number | null;
+  @ApiProperty({ nullable: true, type: Number }) ciHigh!: number | null;
+  @ApiProperty({ nullable: true, enum: COMPARISONS }) comparison!: string | null;
+}
+
+export class FunnelLimitDto {
+  @ApiProperty() denominator!: number;
+  @ApiProperty({ nullable: true, type: Number }) low95!: number | null;
+  @ApiProperty({ nullable: true, type: Number }) high95!: number | null;
+  @ApiProperty({ nullable: true, type: Number }) low998!: number | null;
+  @ApiProperty({ nullable: true, type: Number }) high998!: number | null;
+}
+
+export class FunnelDto {
+  @ApiProperty({ example: '2026.1' }) release!: string;
+  @ApiProperty() metric!: string;
+  @ApiProperty({ enum: ['site', 'municipality', 'region'] }) level!: string;
+  @ApiProperty() period!: string;
+  @ApiProperty() grain!: string;
+  @ApiProperty() clientGroup!: string;
+  @ApiProperty({ nullable: true, type: Number }) nationalValue!: number | null;
+  @ApiProperty({ enum: ['denominator', 'expected'] }) xAxis!: string;
+  @ApiProperty({ enum: ['value', 'ratio'] }) yAxis!: string;
+  @ApiProperty({ type: [FunnelPointDto], description: 'Published (unsuppressed) units' }) points!: FunnelPointDto[];
+  @ApiProperty({ type: [FunnelLimitDto], description: '95% and 99.8% control limits over a denominator grid' }) limits!: FunnelLimitDto[];
+}
+
+export class TrendPointDto {
+  @ApiProperty({ example: '2024' }) period!: string;
+  @ApiProperty({ nullable: true, type: String }) periodStart!: string | null;
+  @ApiProperty({ nullable: true, type: String }) periodEnd!: string | null;
+  @ApiProperty({ nullable: true, type: Number }) value!: number | null;
+  @ApiProperty({ nullable: true, type: Number }) ciLow!: number | null;
+  @ApiProperty({ nullable: true, type: Number }) ciHigh!: number | null;
+  @ApiProperty({ nullable: true, type: Number }) numerator!: number | null;
+  @ApiProperty({ nullable: true, type: Number }) denominator!: number | null;
+  @ApiProperty({ nullable: true, enum: COMPARISONS }) comparison!: string | null;
+  @ApiProperty() suppressed!: boolean;
+  @ApiProperty({ nullable: true, type: String }) suppressionReason!: string | null;
+}
+
+export class TrendSeriesDto {
+  @ApiProperty({ example: 'GM0363' }) unit!: string;
+  @ApiProperty({ nullable: true, type: String }) unitName!: string | null;
+  @ApiProperty({ nullable: true, enum: LEVELS }) level!: string | null;
+  @ApiProperty({ type: [TrendPointDto] }) points!: TrendPointDto[];
+}
+
+export class TrendsDto {
+  @ApiProperty({ example: '2026.1' }) release!: string;
+  @ApiProperty() metric!: string;
+  @ApiProperty({ enum: GRAINS }) grain!: string;
+  @ApiProperty() clientGroup!: string;
+  @ApiProperty({ type: [TrendSeriesDto] }) series!: TrendSeriesDto[];
+  @ApiProperty({ type: [TrendPointDto] }) national!: TrendPointDto[];
+}
+
+export class TypologyRowDto {
+  @ApiProperty({ example: 'integration_level' }) dimension!: string;
+  @ApiProperty({ example: 'full' }) category!: string;
+  @ApiProperty({ nullable: true, type: Number }) numerator!: number | null;
+  @ApiProperty({ nullable: true, type: Number }) denominator!: number | null;
+  @ApiProperty({ nullable: true, type: Number }) value!: number | null;
+  @ApiProperty({ nullable: true, type: Number }) ciLow!: number | null;
+  @ApiProperty({ nullable: true, type: Number }) ciHigh!: number | null;
+  @ApiProperty({ nullable: true, type: Number }) nSites!: number | null;
+  @ApiProperty({ nullable: true, type: String }) caveat!: string | null;
+}
+
+export class TypologyDto {
+  @ApiProperty({ example: '2026.1' }) release!: string;
+  @ApiProperty() metric!: string;
+  @ApiProperty() dimension!: string;
+  @ApiProperty() period!: string;
+  @ApiProperty() grain!: string;
+  @ApiProperty() clientGroup!: string;
+  @ApiProperty({ example: 'Association, not an impact evaluation' }) caveat!: string;
+  @ApiProperty({ type: [TypologyRowDto] }) rows!: TypologyRowDto[];
+}
+
+export class RangeDto {
+  @ApiProperty({ description: 'Number of units with a published value' }) n!: number;
+  @ApiProperty({ nullable: true, type: Number }) min!: number | null;
+  @ApiProperty({ nullable: true, type: Number }) p25!: number | null;
+  @ApiProperty({ nullable: true, type: Number }) median!: number | null;
+  @ApiProperty({ nullable: true, type: Number }) p75!: number | null;
+  @ApiProperty({ nullable: true, type: Number }) max!: number | null;
+}
+
+export class ProfileMetricDto {
+  @ApiProperty({ enum: METRIC_CODES }) metric!: string;
+  @ApiProperty({ example: { nl: 'Uitstroom naar werk', en: 'Outflow to work' } }) label!: { nl: string; en: string };
+  @ApiProperty() family!: string;
+  @ApiProperty({ enum: ['higher_is_better', 'lower_is_better', 'none'] }) polarity!: string;
+  @ApiProperty() isProcess!: boolean;
+  @ApiProperty() valueType!: string;
+  @ApiProperty({ nullable: true, type: Number }) value!: number | null;
+  @ApiProperty({ nullable: true, type: Number }) ciLow!: number | null;
+  @ApiProperty({ nullable: true, type: Number }) ciHigh!: number | null;
+  @ApiProperty({ nullable: true, type: Number }) numerator!: number | null;
+  @ApiProperty({ nullable: true, type: Number }) denominator!: number | null;
+  @ApiProperty({ nullable: true, type: Boolean }) suppressed!: boolean | null;
+  @ApiProperty({ nullable: true, type: String }) suppressionReason!: string | null;
+  @ApiProperty({ nullable: true, enum: COMPARISONS }) comparison!: string | null;
+  @ApiProperty({ nullable: true, type: Number }) nationalValue!: number | null;
+  @ApiProperty({ type: RangeDto, nullable: true, description: 'Spread across the units of the same level' }) range!: RangeDto | null;
+}
+
+export class ProfileSiteDto {
+  @ApiProperty({ example: 'WP-AM18-01' }) code!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty({ enum: ['werkplein', 'wijkteam'] }) kind!: string;
+  @ApiProperty({ nullable: true, type: String }) startDate!: string | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'Whole years from the start of cooperation to the end of the period' }) yearsSinceStart!: number | null;
+  @ApiProperty({ nullable: true, type: String }) integrationLevel!: string | null;
+  @ApiProperty({ nullable: true, type: Number }) phase!: number | null;
+  @ApiProperty({ nullable: true, type: String }) teamModel!: string | null;
+  @ApiProperty({ nullable: true, type: Boolean }) coLocated!: boolean | null;
+  @ApiProperty({ nullable: true, type: Boolean }) jointManagement!: boolean | null;
+  @ApiProperty({ nullable: true, type: String }) maturity!: string | null;
+}
+
+export class ProfileDto {
+  @ApiProperty({ example: '2026.1' }) release!: string;
+  @ApiProperty({ example: 'GM0363' }) unit!: string;
+  @ApiProperty({ nullable: true, type: String }) unitName!: string | null;
+  @ApiProperty({ enum: LEVELS }) level!: string;
+  @ApiProperty({ nullable: true, type: String }) regionCode!: string | null;
+  @ApiProperty() period!: string;
+  @ApiProperty() grain!: string;
+  @ApiProperty() clientGroup!: string;
+  @ApiProperty({ nullable: true, type: Number }) yearsSinceCooperationStarted!: number | null;
+  @ApiProperty({ type: [ProfileMetricDto] }) metrics!: ProfileMetricDto[];
+  @ApiProperty({ type: [ProfileSiteDto] }) sites!: ProfileSiteDto[];
+}
+
+const q = (name: string, description: string, extra: Record<string, unknown> = {}) => ApiQuery({ name, required: false, description, ...extra } as never);
+
+export const P = {
+  metric: (required = false, multi = false) => q('metric', multi ? 'Metric code(s), comma-separated' : 'Metric code', { required, enum: METRIC_CODES, example: 'outflow_to_work' }),
+  level: (multi = true) => q('level', multi ? 'Level(s), comma-separated' : 'Level', { enum: LEVELS, example: 'municipality' }),
+  unit: (required = false, multi = true) => q('unit', multi ? 'Unit code(s), comma-separated: site code, GM.... municipality, AM.. region, NL' : 'Unit code', { required, example: 'GM0363' }),
+  period: (multi = false) => q('period', `${multi ? 'Period(s), comma-separated' : 'Period (default: the latest year in the release)'}: 2025, 2025-Q3, 2025-07 or R12-2025-07`, { example: '2025' }),
+  grain: (dflt?: string) => q('grain', `Period grain${dflt ? ` (default ${dflt})` : ''}`, { enum: GRAINS, example: 'year' }),
+  clientGroup: (multi = false) => q('clientGroup', `Client group${multi ? '(s), comma-separated' : ''} (default all)`, { enum: CLIENT_GROUP_VALUES, example: 'all' }),
+  release: () => q('release', 'Release id (e.g. 2026.1) or latest (default)', { example: 'latest' }),
+  range: () => applyDecorators(
+    q('from', 'Only periods starting on or after the start of this period', { example: '2022' }),
+    q('to', 'Only periods ending on or before the end of this period', { example: '2025' }),
+  ),
+  dimension: () => q('dimension', 'Typology dimension, e.g. integration_level, phase, team_model, maturity', { required: true, example: 'integration_level' }),
+  format: () => q('format', 'Overrides the Accept header: json, csv, csv-excel (semicolon, decimal comma, BOM) or arrow', { enum: ['json', 'csv', 'csv-excel', 'arrow'] }),
+};
+
+/** 200 in three formats, 304, 400 (parameter named), 404 (unknown release). */
+export function ReadResponses(type: unknown, isArray = false) {
+  return applyDecorators(
+    ApiExtraModels(ApiErrorDto),
+    ApiProduces('application/json', 'text/csv', ARROW_STREAM),
+    ApiOkResponse({
+      description: 'JSON by default; CSV with Accept: text/csv; Arrow IPC stream with Accept: application/vnd.apache.arrow.stream. Carries ETag and Cache-Control (immutable for a release id, short for latest).',
+      type: type as never, isArray,
+    }),
+    ApiResponse({ status: 304, description: 'Not modified (If-None-Match matched the ETag)' }),
+    ApiBadRequestResponse({ description: 'A parameter is unknown or has an unknown value; the body names it and lists the allowed values', schema: { $ref: getSchemaPath(ApiErrorDto) } }),
+    ApiNotFoundResponse({ description: 'The release is not published', schema: { $ref: getSchemaPath(ApiErrorDto) } }),
+  );
+}

@@ -1,0 +1,81 @@
+/** Downloads of released data: a filtered table in five formats, single manifest files, or the whole release as a zip. */
+import { Injectable } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import * as path from 'node:path';
+import { MANIFEST_FILE, releaseDir, ReleaseTable, TABLE_SPECS } from '../releases/release-manifest';
+import { ARROW_STREAM, CSV, CSV_EXCEL } from './formats';
+import { parseMetricsQuery } from './metrics-queries';
+import { assertKnownParams, badParameter, checkAllowed, listParam, RawQuery, singleParam } from './query-params';
+import { QueryService } from './query.service';
+import { EXPORT_FORMATS, EXPORT_TABLES, ExportFilters, ExportFormat, exportQuery, isFiltered, streamFile, streamParquet, streamRows } from './release-export';
+import type { LoadedRelease } from './release-store';
+import { etagOf, IMMUTABLE, matchesIfNoneMatch, SHORT } from './response-cache';
+import { writeZip } from './zip-stream';
+
+const FILTERS = ['metric', 'level', 'unit', 'period', 'from', 'to', 'grain', 'clientGroup'];
+const CONTENT_TYPE: Record<ExportFormat, string> = {
+  csv: 'text/csv; charset=utf-8; header=present', 'csv-excel': 'text/csv; charset=utf-8; header=present',
+  parquet: 'application/vnd.apache.parquet', arrow: ARROW_STREAM, json: 'application/json; charset=utf-8',
+};
+const EXT: Record<ExportFormat, string> = { csv: 'csv', 'csv-excel': 'csv', parquet: 'parquet', arrow: 'arrows', json: 'json' };
+const FILE_TYPES: Record<string, string> = { '.parquet': 'application/vnd.apache.parquet', '.json': 'application/json; charset=utf-8', '.md': 'text/markdown; charset=utf-8' };
+
+/** The /metrics filters, validated against the release; without clientGroup every group is exported. */
+export function parseExportFilters(rel: LoadedRelease, q: RawQuery): ExportFilters {
+  const only = Object.fromEntries(Object.entries(q).filter(([k]) => FILTERS.includes(k)));
+  const parsed = parseMetricsQuery(rel, only);
+  return { ...parsed, clientGroup: listParam(q, 'clientGroup').length ? parsed.clientGroup : [] };
+}
+
+@Injectable()
+export class ReleaseDownloads {
+  constructor(private readonly query: QueryService) {}
+
+  private cacheHeaders(req: Request, res: Response, etag: string, latest: boolean, releaseId: string): boolean {
+    res.setHeader('ETag', etag);
+    res.setHeader('Cache-Control', latest ? SHORT : IMMUTABLE);
+    res.setHeader('X-Uitkomst-Release', releaseId);
+    if (!matchesIfNoneMatch(req, etag)) return false;
+    res.status(304).end();
+    return true;
+  }
+
+  async download(req: Request, res: Response, id: string, q: RawQuery): Promise<void> {
+    assertKnownParams(q, ['format', 'table', 'whole', ...FILTERS]);
+    const format = checkAllowed('format', [singleParam(q, 'format') ?? 'csv'], EXPORT_FORMATS)[0] as ExportFormat;
+    const table = checkAllowed('table', [singleParam(q, 'table') ?? 'metrics'], EXPORT_TABLES)[0] as ReleaseTable;
+    const whole = checkAllowed('whole', [singleParam(q, 'whole') ?? 'false'], ['true', 'false'])[0] === 'true';
+    const { release, rel, latest } = await this.query.open(id);
+    const filters = parseExportFilters(rel, q);
+    if (whole && (isFiltered(filters) || q.table !== undefined || q.format !== undefined)) throw badParameter('whole', 'whole=true downloads every file as a zip and takes no table, format or filters');
+    const etag = etagOf({ releaseId: rel.id, manifestSha256: release.manifestSha256 ?? '', latest, endpoint: 'download', params: { table, whole, filters }, format: format === 'parquet' ? 'json' : format, filename: '' }).replace(/"$/, `-${format}"`);
+    if (this.cacheHeaders(req, res, etag, latest, rel.id)) return;
+    const dir = releaseDir(this.query.releases.config.dataDir, rel.id);
+    if (whole) {
+      res.setHeader('Content-Type', 'application/zip');
+      res.setHeader('Content-Disposition', `attachment; filename="uitkomst-${rel.id}.zip"`);
+      const files = [...rel.manifest.files.map((f) => f.name), MANIFEST_FILE].map((name) => ({ name: `uitkomst-${rel.id}/${name}`, file: path.join(dir, name) }));
+      await writeZip(res, files, new Date(rel.manifest.publishedAt));
+      res.end();
+      return;
+    }
+    res.setHeader('Content-Type', CONTENT_TYPE[format]);
+    res.setHeader('Content-Disposition', `attachment; filename="uitkomst-${rel.id}-${table}${filters.metric.length === 1 ? `-${filters.metric[0]}` : ''}.${EXT[format]}"`);
+    if (format === 'parquet' && !isFiltered(filters)) return streamFile(res, path.join(dir, TABLE_SPECS[table].file));
+    const sql = exportQuery(rel, table, filters);
+    await this.query.store.withDedicatedConnection(async (conn) => {
+      if (format === 'parquet') await streamParquet(conn, res, sql);
+      else await streamRows(conn, res, sql, format, format === 'csv-excel' ? CSV_EXCEL : CSV);
+    });
+  }
+
+  async file(req: Request, res: Response, id: string, name: string): Promise<void> {
+    const { release, rel, latest } = await this.query.open(id);
+    const file = this.query.releases.filePath(release, name);
+    const sha = name === MANIFEST_FILE ? release.manifestSha256 : rel.manifest.files.find((f) => f.name === name)?.sha256;
+    if (this.cacheHeaders(req, res, `"${sha}"`, latest, rel.id)) return;
+    res.setHeader('Content-Type', FILE_TYPES[path.extname(name)] ?? 'application/octet-stream');
+    res.setHeader('Content-Disposition', `attachment; filename="uitkomst-${rel.id}-${name}"`);
+    await streamFile(res, file);
+  }
+}

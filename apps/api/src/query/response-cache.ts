@@ -1,0 +1,89 @@
+/**
+ * HTTP caching of released data. A release never changes, so an answer is identified by the release,
+ * its manifest hash, the canonical parameters and the format: that is the ETag, the answer is kept in a
+ * bounded in-memory LRU, and If-None-Match gets a 304. Release-scoped answers are cacheable for a year
+ * (immutable); answers for `latest` for a minute, since `latest` moves when a release is published.
+ */
+import type { Request, Response } from 'express';
+import { createHash } from 'node:crypto';
+import { CONTENT_TYPES, EXTENSIONS, serialise } from './formats';
+import type { Answer } from './metrics-queries';
+import type { ResponseFormat } from './query-params';
+
+export const IMMUTABLE = 'public, max-age=31536000, immutable';
+export const SHORT = 'public, max-age=60';
+const MAX_BYTES = Number(process.env.QUERY_CACHE_BYTES ?? 128 * 1024 * 1024);
+
+interface Entry { body: Buffer; contentType: string }
+
+export class ResponseCache {
+  private entries = new Map<string, Entry>();
+  private bytes = 0;
+
+  get(key: string): Entry | undefined {
+    const e = this.entries.get(key);
+    if (e) {
+      this.entries.delete(key);
+      this.entries.set(key, e);
+    }
+    return e;
+  }
+
+  set(key: string, e: Entry) {
+    if (e.body.length > MAX_BYTES / 8) return;
+    this.entries.set(key, e);
+    this.bytes += e.body.length;
+    for (const [k, old] of this.entries) {
+      if (this.bytes <= MAX_BYTES) break;
+      this.entries.delete(k);
+      this.bytes -= old.body.length;
+    }
+  }
+
+  clear() {
+    this.entries.clear();
+    this.bytes = 0;
+  }
+}
+
+export interface AnswerContext {
+  releaseId: string;
+  manifestSha256: string;
+  latest: boolean; // asked for `latest` rather than an id
+  endpoint: string;
+  params: unknown; // canonical (validated, sorted) parameters
+  format: ResponseFormat;
+  filename: string; // for CSV/Arrow attachments, without extension
+}
+
+export function etagOf(ctx: AnswerContext): string {
+  const h = createHash('sha256').update(`${ctx.releaseId}|${ctx.manifestSha256}|${ctx.endpoint}|${JSON.stringify(ctx.params)}|${ctx.format}`).digest('base64url');
+  return `"${h.slice(0, 32)}"`;
+}
+
+export function matchesIfNoneMatch(req: Request, etag: string): boolean {
+  const header = req.headers['if-none-match'];
+  if (!header) return false;
+  return header.split(',').map((s) => s.trim().replace(/^W\//, '')).some((t) => t === etag || t === '*');
+}
+
+export async function sendAnswer(req: Request, res: Response, cache: ResponseCache, ctx: AnswerContext, compute: () => Promise<Answer>) {
+  const etag = etagOf(ctx);
+  let entry = cache.get(etag);
+  if (!entry) {
+    const answer = await compute();
+    entry = { body: serialise(ctx.format, answer.json, answer.table), contentType: CONTENT_TYPES[ctx.format] };
+    cache.set(etag, entry);
+  }
+  res.setHeader('ETag', etag);
+  res.setHeader('Cache-Control', ctx.latest ? SHORT : IMMUTABLE);
+  res.setHeader('Vary', 'Accept');
+  res.setHeader('X-Uitkomst-Release', ctx.releaseId);
+  if (matchesIfNoneMatch(req, etag)) {
+    res.status(304).end();
+    return;
+  }
+  res.setHeader('Content-Type', entry.contentType);
+  if (ctx.format !== 'json') res.setHeader('Content-Disposition', `inline; filename="${ctx.filename}.${EXTENSIONS[ctx.format]}"`);
+  res.status(200).end(entry.body);
+}
