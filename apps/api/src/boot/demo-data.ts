@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { SYSTEM_ACTOR } from '../audit/audit.service';
 import { ApiKeysService } from '../auth/api-keys.service';
 import { IngestionService } from '../ingestion/ingestion.service';
+import { MetricsService } from '../metrics/metrics.service';
 import type { AppConfig } from '../config';
 import { Site } from '../registry/entities/site.entity';
 import { RegistryService } from '../registry/registry.service';
@@ -27,8 +28,11 @@ export async function loadDemoData(app: INestApplicationContext, config: AppConf
   }
   const file = writeDemoKeys(config, { admin: admin.key, submitters });
   log.log(`demo registry: ${seed.organisations.length} organisations, ${seed.sites.length} sites; keys in ${file}`);
-  await ingestDemoFacts(app, config, { id: admin.id, role: 'admin', organisationCode: null });
-  await publishFirstDemoRelease(app);
+  // One metrics build for the whole demo set: publishing builds the marts itself.
+  await app.get(MetricsService).deferringBuilds(async () => {
+    await ingestDemoFacts(app, config, { id: admin.id, role: 'admin', organisationCode: null });
+    await publishFirstDemoRelease(app);
+  });
 }
 
 /** Builds the metrics and publishes release 1 of the demo facts, unless a release exists already. */

@@ -3,7 +3,7 @@
  * error, append the values to fact_values and supersede the earlier current values of the same keys, in
  * one transaction. Runs on the warehouse's single writer; the temp tables are private to the submission.
  */
-import type { DuckDBConnection } from '@duckdb/node-api';
+import { DuckDBConnection, listValue } from '@duckdb/node-api';
 import { MEASURES, MeasureDefinition } from '@uitkomst/domain';
 import type { Warehouse } from '@uitkomst/warehouse';
 import * as fs from 'node:fs';
@@ -16,8 +16,9 @@ import type { FileFormat } from './file-formats';
 import { lineOfRow, loadRawTable, RawTable, UnreadableFileError } from './raw-loaders';
 import { loadRegistrySnapshot, RegistrySnapshot } from './registry-snapshot';
 import {
-  applicableRules, bsnScanSql, createTablesSql, duplicateChecksSql, HELPER_MACROS, keyChecksSql, keysViewSql,
-  ruleCheckSql, setsTableSql, StagingTables, valueChecksSql, valuesTableSql,
+  applicableRules, bsnScanSql, createTablesSql, duplicateChecksSql, HELPER_MACROS, keyChecksSql, keySetsSql, keySetsSummarySql,
+  keysViewSql, MAX_FAST_MEASURES, measureBitSql, rawInsertSelectSql, ruleCheckSql, setsTableSql, StagingTables, valueChecksSql,
+  valuesTableSql,
 } from './validation-sql';
 
 export const ERROR_SAMPLE_SIZE = 100;
@@ -40,6 +41,19 @@ export interface ValidationResult {
   valueCount: number;
   errorCount: number;
   errorsSample: SubmissionError[];
+  /** Without errors: where `commitFacts` takes the values from (left in the submission's temp tables). */
+  staged?: StagedValues;
+}
+
+/** The checked values of a submission, as SQL over its temp tables. */
+export interface StagedValues {
+  /** SELECT giving site_code, municipality_code, period_date, client_group, measure, value_num. */
+  select: string;
+  /** A relation `k` over the submission's keys and the condition matching a fact `f` with the same key and measure. */
+  keys: string;
+  match: string;
+  /** The DATE column of `k` holding the period. */
+  period: string;
 }
 
 export interface CommitResult {
@@ -96,6 +110,24 @@ export async function stageAndValidate(conn: DuckDBConnection, input: Validation
     row: raw.headerRow, column: null, code: 'POSSIBLE_BSN',
     message: 'A column name holds 9 digits that pass the 11-test of a citizen service number (BSN); personal identifiers must never be uploaded.',
   }));
+  let registryLoaded = false;
+  if (plan.errors.length === 0 && headerBsn.length === 0 && raw.malformed.length === 0 && rowCount > 0 && fastPathFits(measures)) {
+    // The common case: one pass decides that there is no error, and the values go to fact_values straight from the staged file.
+    await loadRegistrySnapshot(conn, t, input.registry);
+    registryLoaded = true;
+    const rules = applicableRules(CONSISTENCY_RULES, measures);
+    await conn.run(keySetsSql(t, raw, plan, measures, rules));
+    const summary = await conn.runAndReadAll(keySetsSummarySql(t, rules), [input.currentMonth]);
+    const [problems, values] = summary.getRows()[0].map(Number);
+    if (problems === 0) {
+      const staged: StagedValues = {
+        select: rawInsertSelectSql(t, raw, plan), keys: t.keySets, period: 'period_start',
+        match: `f.site_code = k.site_code AND f.municipality_code = k.municipality_code AND f.period = k.period_start
+          AND f.client_group = k.client_group AND (k.mask & ${measureBitSql('f.measure', measures)}) <> 0`,
+      };
+      return { layout: plan.layout, rowCount, valueCount: values, errorCount: 0, errorsSample: [], staged };
+    }
+  }
   await insertErrors(conn, t, [...plan.errors, ...headerBsn, ...raw.malformed]);
   await conn.run(bsnScanSql(t, raw), raw.names.map((n) => (containsPossibleBsn(n) ? '(withheld)' : n)));
   if (raw.malformed.length > 0) {
@@ -106,17 +138,28 @@ export async function stageAndValidate(conn: DuckDBConnection, input: Validation
       await conn.run(`UPDATE ${t.errors} SET "row" = $1 WHERE code = 'POSSIBLE_BSN' AND "row" = $2`, [lineOfRow(Number(row) - 2, rejected), Number(row)]);
     }
   } else if (plan.complete) {
-    await runRowChecks(conn, t, raw, plan, measures, input);
+    await runRowChecks(conn, t, raw, plan, measures, input, registryLoaded);
   }
   const valueCount = plan.complete && raw.malformed.length === 0 ? await scalar(conn, `SELECT count(*) FROM ${t.values}`) : 0;
   const errorCount = await scalar(conn, `SELECT count(*) FROM ${t.errors}`);
   const errorsSample = errorCount === 0 ? [] : await readErrors(conn, t, ERROR_SAMPLE_SIZE);
   if (errorCount > 0) await writeErrorsCsv(conn, t, input.errorsFile);
-  return { layout: plan.layout, rowCount, valueCount, errorCount, errorsSample };
+  const staged: StagedValues | undefined = errorCount > 0 ? undefined : {
+    select: `SELECT site_code, municipality_code, period_date, client_group, measure, value_num FROM ${t.values}`, keys: t.values, period: 'period_date',
+    match: `f.site_code = k.site_code AND f.municipality_code = k.municipality_code AND f.period = k.period_date
+      AND f.client_group = k.client_group AND f.measure = k.measure`,
+  };
+  return { layout: plan.layout, rowCount, valueCount, errorCount, errorsSample, staged };
 }
 
-async function runRowChecks(conn: DuckDBConnection, t: StagingTables, raw: RawTable, plan: ColumnPlan, measures: readonly MeasureDefinition[], input: ValidationInput) {
-  await loadRegistrySnapshot(conn, t, input.registry);
+/** The fast path marks measures by bits of a BIGINT and assumes no catalogue code could be mistaken for a BSN. */
+function fastPathFits(measures: readonly MeasureDefinition[]): boolean {
+  return measures.length <= MAX_FAST_MEASURES && !measures.some((m) => containsPossibleBsn(m.code) || /[0-9]{9}/.test(m.code));
+}
+
+async function runRowChecks(conn: DuckDBConnection, t: StagingTables, raw: RawTable, plan: ColumnPlan, measures: readonly MeasureDefinition[],
+  input: ValidationInput, registryLoaded: boolean) {
+  if (!registryLoaded) await loadRegistrySnapshot(conn, t, input.registry);
   await conn.run(keysViewSql(t, raw, plan));
   await conn.run(valuesTableSql(t, raw, plan, measures));
   await conn.run(keyChecksSql(t), [input.currentMonth]);
@@ -144,24 +187,32 @@ async function writeErrorsCsv(conn: DuckDBConnection, t: StagingTables, file: st
   await conn.run(`COPY (SELECT "row", "column", code, message FROM ${t.errors} ${ERROR_ORDER}) TO '${file.replace(/'/g, "''")}' (HEADER, DELIMITER ',')`);
 }
 
-/** Appends the staged values and supersedes the current values of the same keys; call inside warehouse.transaction. */
-export async function commitFacts(conn: DuckDBConnection, submissionId: string, acceptedAt: Date): Promise<CommitResult> {
-  const t = new StagingTables(submissionId);
-  const sameKey = `f.site_code = v.site_code AND f.municipality_code = v.municipality_code AND f.period = v.period_date
-    AND f.client_group = v.client_group AND f.measure = v.measure`;
-  const earlier = await conn.runAndReadAll(`SELECT f.submission_id, CAST(count(*) AS INTEGER) FROM fact_values f JOIN ${t.values} v ON ${sameKey}
-    WHERE f.superseded_by IS NULL GROUP BY 1`);
-  if (earlier.getRows().length > 0) {
-    await conn.run(`UPDATE fact_values f SET superseded_by = $1 FROM ${t.values} v WHERE f.superseded_by IS NULL AND ${sameKey}`, [submissionId]);
+/**
+ * Appends the staged values and supersedes the current values of the same keys; call inside warehouse.transaction.
+ * Only current facts within the submission's period range can share a key, so the search for them is bounded by it
+ * (and costs next to nothing when no current fact is in that range); the UPDATE runs only when there are any.
+ */
+export async function commitFacts(conn: DuckDBConnection, submissionId: string, acceptedAt: Date, staged: StagedValues): Promise<CommitResult> {
+  const range = (await conn.runAndReadAll(`SELECT CAST(min(${staged.period}) AS VARCHAR), CAST(max(${staged.period}) AS VARCHAR) FROM ${staged.keys}`)).getRows()[0];
+  const [from, to] = range.map((d) => (d === null ? null : String(d)));
+  const inRange = `f.superseded_by IS NULL AND f.period BETWEEN CAST($1 AS DATE) AND CAST($2 AS DATE)`;
+  const earlierRows = from === null || to === null ? [] : (await conn.runAndReadAll(
+    `SELECT f.submission_id, CAST(count(*) AS INTEGER) FROM fact_values f JOIN ${staged.keys} k ON ${staged.match} WHERE ${inRange} GROUP BY 1`,
+    [from, to])).getRows();
+  if (earlierRows.length > 0) {
+    await conn.run(`UPDATE fact_values f SET superseded_by = $3 FROM ${staged.keys} k WHERE ${inRange} AND ${staged.match}`, [from, to, submissionId]);
   }
   const inserted = await conn.runAndReadAll(`INSERT INTO fact_values (submission_id, site_code, municipality_code, period, client_group, measure, value, accepted_at, superseded_by)
-    SELECT $1, site_code, municipality_code, period_date, client_group, measure, value_num, $2::TIMESTAMP, NULL FROM ${t.values}`,
+    SELECT $1, site_code, municipality_code, period_date, client_group, measure, value_num, $2::TIMESTAMP, NULL FROM (${staged.select})`,
   [submissionId, acceptedAt.toISOString().replace('T', ' ').replace('Z', '')]);
   const valueCount = Number(inserted.getRows()[0][0]);
   const superseded: CommitResult['superseded'] = [];
-  for (const [id, n] of earlier.getRows()) {
-    const still = await conn.runAndReadAll(`SELECT CAST(count(*) AS INTEGER) FROM fact_values WHERE submission_id = $1 AND superseded_by IS NULL`, [String(id)]);
-    superseded.push({ submissionId: String(id), values: Number(n), stillCurrent: Number(still.getRows()[0][0]) });
+  if (earlierRows.length > 0) {
+    const ids = earlierRows.map(([id]) => String(id));
+    const still = await conn.runAndReadAll(`SELECT submission_id, CAST(count(*) FILTER (WHERE superseded_by IS NULL) AS INTEGER) FROM fact_values
+      WHERE list_contains($1::VARCHAR[], submission_id) GROUP BY 1`, [listValue(ids)]);
+    const stillCurrent = new Map(still.getRows().map(([id, n]) => [String(id), Number(n)]));
+    for (const [id, n] of earlierRows) superseded.push({ submissionId: String(id), values: Number(n), stillCurrent: stillCurrent.get(String(id)) ?? 0 });
   }
   return { valueCount, superseded };
 }
@@ -176,9 +227,9 @@ export async function dropStaging(conn: DuckDBConnection, submissionId: string):
 export async function validateAndLoad(warehouse: Warehouse, input: ValidationInput, acceptedAt: () => Date)
   : Promise<{ validation: ValidationResult; commit: CommitResult | null }> {
   try {
-    const validation = await warehouse.write((conn) => stageAndValidate(conn, input));
-    if (validation.errorCount > 0) return { validation, commit: null };
-    const commit = await warehouse.transaction((conn) => commitFacts(conn, input.submissionId, acceptedAt()));
+    const { staged, ...validation } = await warehouse.write((conn) => stageAndValidate(conn, input));
+    if (validation.errorCount > 0 || !staged) return { validation, commit: null };
+    const commit = await warehouse.transaction((conn) => commitFacts(conn, input.submissionId, acceptedAt(), staged));
     return { validation: { ...validation, valueCount: commit.valueCount }, commit };
   } finally {
     await warehouse.write((conn) => dropStaging(conn, input.submissionId)).catch(() => undefined);

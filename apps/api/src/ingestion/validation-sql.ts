@@ -30,10 +30,12 @@ export class StagingTables {
   get values() { return `${this.prefix}_values`; }
   get errors() { return `${this.prefix}_errors`; }
   get sets() { return `${this.prefix}_sets`; }
+  /** Fast path: one row per key (site, municipality, period, client group) with a bit mask of its measures. */
+  get keySets() { return `${this.prefix}_keysets`; }
   get sites() { return `${this.prefix}_sites`; }
   get served() { return `${this.prefix}_served`; }
   get municipalities() { return `${this.prefix}_municipalities`; }
-  get all() { return [this.sets, this.values, this.errors, this.raw, this.sites, this.served, this.municipalities]; }
+  get all() { return [this.sets, this.keySets, this.values, this.errors, this.raw, this.sites, this.served, this.municipalities]; }
 }
 
 /** Helper macros (per connection, identical for every submission). */
@@ -106,10 +108,28 @@ export function valuesTableSql(t: StagingTables, raw: RawTable, plan: ColumnPlan
       FROM (${source}) v`;
 }
 
+const FIRST_MONTH = `'${FIRST_PERIOD_YEAR}-01'`;
+const GROUPS = CLIENT_GROUPS.map(literal).join(', ');
+
+/** Registry facts of each distinct key of `from` (a relation with site_code, municipality_code, period, client_group). */
+function keyFactsSql(t: StagingTables, from: string): string {
+  return `SELECT d.*, s.code IS NOT NULL AS site_known, coalesce(s.is_partner, false) AS partner,
+             m.code IS NOT NULL AS municipality_known, m.valid_from, m.valid_to,
+             coalesce(regexp_full_match(d.period, '[0-9]{4}-(0[1-9]|1[0-2])'), false) AS period_ok,
+             TRY_CAST(d.period || '-01' AS DATE) AS period_date,
+             EXISTS (SELECT 1 FROM ${t.served} sv WHERE sv.site_code = d.site_code AND sv.municipality_code IN (d.municipality_code, m.current_code)) AS served
+        FROM ${from} d LEFT JOIN ${t.sites} s ON s.code = d.site_code LEFT JOIN ${t.municipalities} m ON m.code = d.municipality_code`;
+}
+
+/** True for a key (row of keyFactsSql) with at least one key problem; every key error below implies it. $1: the current month. */
+const KEY_PROBLEM = `site_code IS NULL OR municipality_code IS NULL OR period IS NULL OR client_group IS NULL
+        OR NOT site_known OR NOT partner OR NOT municipality_known OR NOT served OR NOT period_ok OR period < ${FIRST_MONTH} OR period > $1
+        OR client_group NOT IN (${GROUPS}) OR NOT (valid_from <= last_day(period_date) AND (valid_to IS NULL OR valid_to >= period_date))`;
+
 /** Key checks, once per file row. $1: the current month 'YYYY-MM'. */
 export function keyChecksSql(t: StagingTables): string {
-  const groups = CLIENT_GROUPS.map(literal).join(', ');
-  const firstMonth = `'${FIRST_PERIOD_YEAR}-01'`;
+  const groups = GROUPS;
+  const firstMonth = FIRST_MONTH;
   const missing = (col: string) => `SELECT _row, '${col}', 'MISSING_VALUE', 'The ${col} is empty.' FROM k WHERE ${col} IS NULL`;
   const checks = [
     missing('site_code'), missing('municipality_code'), missing('period'), missing('client_group'),
@@ -128,16 +148,8 @@ export function keyChecksSql(t: StagingTables): string {
   const sameKey = ['site_code', 'municipality_code', 'period', 'client_group'].map((c) => `r.${c} IS NOT DISTINCT FROM b.${c}`).join(' AND ');
   return `INSERT INTO ${t.errors}
     WITH d AS (SELECT DISTINCT site_code, municipality_code, period, client_group FROM ${t.keys}),
-    f AS (
-      SELECT d.*, s.code IS NOT NULL AS site_known, coalesce(s.is_partner, false) AS partner,
-             m.code IS NOT NULL AS municipality_known, m.valid_from, m.valid_to,
-             coalesce(regexp_full_match(d.period, '[0-9]{4}-(0[1-9]|1[0-2])'), false) AS period_ok,
-             TRY_CAST(d.period || '-01' AS DATE) AS period_date,
-             EXISTS (SELECT 1 FROM ${t.served} sv WHERE sv.site_code = d.site_code AND sv.municipality_code IN (d.municipality_code, m.current_code)) AS served
-        FROM d LEFT JOIN ${t.sites} s ON s.code = d.site_code LEFT JOIN ${t.municipalities} m ON m.code = d.municipality_code),
-    b AS MATERIALIZED (SELECT * FROM f WHERE site_code IS NULL OR municipality_code IS NULL OR period IS NULL OR client_group IS NULL
-        OR NOT site_known OR NOT partner OR NOT municipality_known OR NOT served OR NOT period_ok OR period < ${firstMonth} OR period > $1
-        OR client_group NOT IN (${groups}) OR NOT (valid_from <= last_day(period_date) AND (valid_to IS NULL OR valid_to >= period_date))),
+    f AS (${keyFactsSql(t, 'd')}),
+    b AS MATERIALIZED (SELECT * FROM f WHERE ${KEY_PROBLEM}),
     k AS MATERIALIZED (SELECT r._row, b.* EXCLUDE (site_code, municipality_code, period, client_group), r.site_code, r.municipality_code, r.period, r.client_group
         FROM ${t.keys} r JOIN b ON ${sameKey})
     ${checks.join('\n    UNION ALL ')}`;
@@ -194,4 +206,90 @@ export function ruleCheckSql(t: StagingTables, rule: ConsistencyRule, plan: Colu
   const column = plan.layout === 'long' ? `'value'` : literal(rule.reportOn);
   return `INSERT INTO ${t.errors} SELECT ${ident(rule.reportOn)}__row, ${column}, ${codeLiteral(rule.code)}, ${message}
     FROM ${t.sets} WHERE ${rule.measures.map((m) => `${ident(m)} IS NOT NULL`).join(' AND ')} AND NOT (${rule.holds})`;
+}
+
+/*
+ * The fast path. For a file whose header is clean and whose lines all parse, one GROUP BY over the staged file
+ * (per key: site, municipality, period, client group) and one small query over its result decide whether the
+ * file has any error at all. Every check below is implied by (a superset of) the detailed checks above, so a
+ * zero count means the detailed checks would report nothing; any non-zero count sends the file through the
+ * detailed checks, which produce the messages. Nothing is trimmed here: a cell that trimming would change
+ * counts as suspect and takes the detailed path too.
+ */
+
+/** Bit of each catalogue measure in a BIGINT mask (the fast path needs at most 62 measures). */
+export const MAX_FAST_MEASURES = 62;
+const bitOf = (i: number) => (1n << BigInt(i)).toString();
+
+/** The mask bit of a measure code column, 0 for codes outside the catalogue (and NULL). */
+export function measureBitSql(column: string, measures: readonly MeasureDefinition[]): string {
+  return `CASE ${column} ${measures.map((m, i) => `WHEN ${literal(m.code)} THEN CAST(${bitOf(i)} AS BIGINT)`).join(' ')} ELSE CAST(0 AS BIGINT) END`;
+}
+
+/** One row per value straight from the staged file, cells as they are (untrimmed): key cells, measure, value_text. */
+export function rawValuesSql(t: StagingTables, raw: RawTable, plan: ColumnPlan): string {
+  const cell = (pos: number) => raw.cells[pos - 1];
+  const k = plan.keys;
+  const keys = `${cell(k.site_code!)} AS site_code, ${cell(k.municipality_code!)} AS municipality_code,
+      ${cell(k.period!)} AS period, ${cell(k.client_group!)} AS client_group`;
+  if (plan.layout === 'long') {
+    return `SELECT ${keys}, ${cell(plan.measure!)} AS measure, ${cell(plan.value!)} AS value_text FROM ${t.raw}`;
+  }
+  const cols = plan.measureColumns.map((m) => `${cell(m.position)} AS ${ident(m.code)}`).join(', ');
+  const names = plan.measureColumns.map((m) => ident(m.code)).join(', ');
+  return `SELECT site_code, municipality_code, period, client_group, measure, value_text
+      FROM (SELECT ${keys}, ${cols} FROM ${t.raw}) UNPIVOT INCLUDE NULLS (value_text FOR measure IN (${names}))`;
+}
+
+/** The fast path's insert source: (site_code, municipality_code, period_date, client_group, measure, value_num). */
+export function rawInsertSelectSql(t: StagingTables, raw: RawTable, plan: ColumnPlan): string {
+  return `SELECT site_code, municipality_code, CAST(period || '-01' AS DATE) AS period_date, client_group, measure, CAST(value_text AS DOUBLE) AS value_num
+    FROM (${rawValuesSql(t, raw, plan)})`;
+}
+
+/**
+ * Creates the key sets table: per key the mask of its measures (bit_or), the sum of the bits (differs from the
+ * mask exactly when a measure repeats: DUPLICATE_KEY), the number of values, the number of suspect values (a
+ * value or measure error, or 9 digits in a row in the value) and, for every measure a consistency rule names, its
+ * value. A known measure code is a catalogue code, so it needs no trimming and holds no BSN; a value that
+ * trimming would change casts to the same number or to none (then it is suspect).
+ */
+export function keySetsSql(t: StagingTables, raw: RawTable, plan: ColumnPlan, measures: readonly MeasureDefinition[], rules: readonly ConsistencyRule[]): string {
+  const maskOf = (kind: string) => measures.reduce((acc, m, i) => (m.kind === kind ? acc | (1n << BigInt(i)) : acc), 0n).toString();
+  const suspect = [
+    `b = 0`, `value_num IS NULL`, `NOT isfinite(value_num)`, `value_num < 0`,
+    `((b & ${maskOf('count')}) <> 0 AND value_num <> floor(value_num))`,
+    `((b & ${maskOf('amount')}) <> 0 AND abs(value_num * 100 - round(value_num * 100)) > 1e-6)`,
+    // Any 9-digit run (the 11-test itself is left to the detailed path: it is dearer than the pattern).
+    `(length(value_text) >= 9 AND regexp_matches(value_text, '[0-9]{9}'))`,
+  ].join(' OR ');
+  const ruleMeasures = [...new Set(rules.flatMap((r) => r.measures))].map(ident);
+  // Without duplicates (else the file takes the detailed path anyway) a key has at most one value per measure.
+  const ruleValues = ruleMeasures.map((m) => {
+    const i = measures.findIndex((d) => d.code === m);
+    return `, any_value(value_num) FILTER (WHERE b = ${bitOf(i)}) AS ${m}`;
+  }).join('');
+  return `CREATE OR REPLACE TEMP TABLE ${t.keySets} AS
+    SELECT *, TRY_CAST(period || '-01' AS DATE) AS period_start FROM (
+      SELECT site_code, municipality_code, period, client_group, bit_or(b) AS mask, sum(b) AS bits, count(*) AS n,
+             count(*) FILTER (WHERE ${suspect}) AS suspect${ruleValues}
+        FROM (SELECT v.*, ${measureBitSql('v.measure', measures)} AS b, TRY_CAST(v.value_text AS DOUBLE) AS value_num FROM (${rawValuesSql(t, raw, plan)}) v)
+       GROUP BY site_code, municipality_code, period, client_group)`;
+}
+
+/**
+ * Over the key sets: how many keys have any problem (key checks, duplicates, suspect values, consistency rules,
+ * a key cell that trimming would change), plus any registered code that could be a BSN, and how many values
+ * there are. $1: the current month 'YYYY-MM'.
+ */
+export function keySetsSummarySql(t: StagingTables, rules: readonly ConsistencyRule[]): string {
+  const ruleBroken = rules.map((r) => `(${r.measures.map((m) => `${ident(m)} IS NOT NULL`).join(' AND ')} AND NOT (${r.holds}))`);
+  // A valid period or client group has no spaces (pattern, list); sites and municipalities are checked here.
+  const untrimmed = (c: string) => `${c} = '' OR starts_with(${c}, ' ') OR ends_with(${c}, ' ')`;
+  const problem = ['suspect > 0', 'bits <> mask', `(${KEY_PROBLEM})`, untrimmed('site_code'), untrimmed('municipality_code'), ...ruleBroken].join('\n       OR ');
+  // A key without problem is a registered site and municipality, a YYYY-MM period and a listed client group: it can hold a
+  // possible BSN only when a registered code does.
+  const bsn = `(SELECT count(*) FROM ${t.sites} WHERE ingest_bsn(code)) + (SELECT count(*) FROM ${t.municipalities} WHERE ingest_bsn(code))`;
+  return `SELECT CAST(count(*) FILTER (WHERE ${problem}) AS BIGINT) + CAST(${bsn} AS BIGINT) AS problems, CAST(coalesce(sum(n), 0) AS BIGINT) AS n_values
+    FROM (${keyFactsSql(t, t.keySets)})`;
 }

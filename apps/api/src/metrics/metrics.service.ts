@@ -18,6 +18,7 @@ export class MetricsService implements OnApplicationBootstrap, OnApplicationShut
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<MetricsTimings> | null = null;
   private rerun = false;
+  private deferring = 0;
   lastBuild: { at: Date; timings: MetricsTimings } | null = null;
 
   constructor(
@@ -42,8 +43,19 @@ export class MetricsService implements OnApplicationBootstrap, OnApplicationShut
     this.timer = null;
   }
 
+  /** Runs `fn` without automatic rebuilds (bulk loads that build once at the end, e.g. the demo set). */
+  async deferringBuilds<T>(fn: () => Promise<T>): Promise<T> {
+    this.deferring++;
+    try {
+      return await fn();
+    } finally {
+      this.deferring--;
+    }
+  }
+
   /** Debounced rebuild: a burst of accepted submissions triggers one build after it quietens down. */
   scheduleBuild(delayMs = METRICS_DEBOUNCE_MS) {
+    if (this.deferring > 0) return;
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = null;
