@@ -1,0 +1,1 @@
+SELECT code, name FROM {{ source('ref_regions') }}
