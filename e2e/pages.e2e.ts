@@ -1,0 +1,48 @@
+import type { Browser } from 'playwright-core';
+import { launch, openSession, screenshot, seriousViolations, type Session, visit, waitForCharts } from './support/browser';
+
+/** Every page: renders (charts with data where it has charts), no console errors, no serious axe violations, a screenshot. */
+const PAGES: { name: string; path: string; charts: number }[] = [
+  { name: 'overzicht', path: '/', charts: 1 },
+  { name: 'vergelijken', path: '/vergelijken?level=region', charts: 2 },
+  { name: 'vergelijken-gemeenten', path: '/vergelijken?level=municipality', charts: 2 },
+  { name: 'profiel', path: '/profiel?unit=AM18', charts: 2 },
+  { name: 'samenwerking', path: '/samenwerking', charts: 2 },
+  { name: 'data', path: '/data', charts: 0 },
+  { name: 'methode', path: '/methode', charts: 0 },
+  { name: 'aanleveren', path: '/aanleveren', charts: 0 },
+];
+
+describe('pages', () => {
+  let browser: Browser;
+  let s: Session;
+  beforeAll(async () => { browser = await launch(); });
+  afterAll(async () => { await browser?.close(); });
+  beforeEach(async () => { s = await openSession(browser); });
+  afterEach(async () => { await s.context.close(); });
+
+  for (const p of PAGES) {
+    test(`${p.name} renders with data, accessibly`, async () => {
+      await visit(s, p.path);
+      if (p.charts) {
+        const marks = await waitForCharts(s.page, p.charts);
+        expect(marks.filter((m) => m > 0).length).toBeGreaterThanOrEqual(p.charts);
+      }
+      expect(await s.page.locator('.state-error').count()).toBe(0);
+      await s.page.waitForLoadState('networkidle');
+      await screenshot(s.page, p.name);
+      expect(await s.page.getAttribute('html', 'lang')).toBe('nl');
+      const violations = await seriousViolations(s.page);
+      expect(violations).toEqual([]);
+      expect(s.errors).toEqual([]);
+    });
+  }
+
+  test('the English version is accessible too', async () => {
+    await visit(s, '/vergelijken?lang=en');
+    await waitForCharts(s.page, 2);
+    await screenshot(s.page, 'compare-en');
+    expect(await seriousViolations(s.page)).toEqual([]);
+    expect(s.errors).toEqual([]);
+  });
+});
