@@ -22,6 +22,8 @@ export const en: Record<MessageKey, string> = {
 
   loading: 'Loading data…',
   loadingChart: 'Preparing chart…',
+  noReleaseTitle: 'No published figures yet',
+  noReleaseText: 'No release has been published yet. On first start the demo data is loaded, computed and published; this takes a few minutes. This page checks again every 15 seconds.',
   errorTitle: 'The data could not be loaded',
   errorText: 'Please try again later. Technical message: {message}',
   retry: 'Try again',
@@ -253,7 +255,7 @@ export const en: Record<MessageKey, string> = {
   'submit.key': 'API key',
   'submit.keyHelp': 'The key you received from the administrator. It is not stored.',
   'submit.file': 'File',
-  'submit.fileHelp': 'CSV (or JSON) following the template.',
+  'submit.fileHelp': 'CSV (comma or semicolon), JSON, NDJSON, Parquet or Arrow, following the template (long or wide layout).',
   'submit.send': 'Submit',
   'submit.sending': 'Sending…',
   'submit.stepUpload': 'Upload',

@@ -20,6 +20,8 @@ export const nl = {
 
   loading: 'Gegevens laden…',
   loadingChart: 'Grafiek wordt voorbereid…',
+  noReleaseTitle: 'Nog geen gepubliceerde cijfers',
+  noReleaseText: 'Er is nog geen release gepubliceerd. Bij de eerste start worden de demogegevens ingelezen, berekend en gepubliceerd; dat duurt een paar minuten. Deze pagina kijkt elke 15 seconden opnieuw.',
   errorTitle: 'De gegevens konden niet worden geladen',
   errorText: 'Probeer het later opnieuw. Technische melding: {message}',
   retry: 'Opnieuw proberen',
@@ -251,7 +253,7 @@ export const nl = {
   'submit.key': 'API-sleutel',
   'submit.keyHelp': 'De sleutel die u van de beheerder kreeg. Hij wordt niet opgeslagen.',
   'submit.file': 'Bestand',
-  'submit.fileHelp': 'CSV (of JSON) volgens het sjabloon.',
+  'submit.fileHelp': 'CSV (komma of puntkomma), JSON, NDJSON, Parquet of Arrow, volgens het sjabloon (lange of brede indeling).',
   'submit.send': 'Aanleveren',
   'submit.sending': 'Bezig met versturen…',
   'submit.stepUpload': 'Versturen',

@@ -27,7 +27,8 @@ export function formatInterval(metric: Pick<MetricDefinition, 'valueType'> | und
 
 /** Tick format for a chart axis of this metric. */
 export function axisFormat(metric: Pick<MetricDefinition, 'valueType'> | undefined, lang: Lang): (v: number) => string {
-  if (metric?.valueType === 'proportion') return (v) => new Intl.NumberFormat(locale(lang), { style: 'percent', maximumFractionDigits: 0 }).format(v);
+  // One decimal at most: narrow ranges get ticks at half a percent, which must not print twice as "25%".
+  if (metric?.valueType === 'proportion') return (v) => new Intl.NumberFormat(locale(lang), { style: 'percent', maximumFractionDigits: 1 }).format(v);
   if (metric?.valueType === 'euros') return (v) => new Intl.NumberFormat(locale(lang), { style: 'currency', currency: 'EUR', maximumFractionDigits: 0 }).format(v);
   return (v) => formatNumber(v, lang, metric?.valueType === 'mean' || metric?.valueType === 'rate' ? 1 : 0);
 }

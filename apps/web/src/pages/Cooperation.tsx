@@ -17,11 +17,11 @@ import type { Lang } from '../i18n/lang';
 import { formatInterval, formatNumber, formatValue } from '../lib/format';
 
 export const DIMENSIONS = ['integration_level', 'team_model', 'phase', 'co_located'] as const;
-const CATEGORY_ORDER = ['none', 'limited', 'partial', 'full', '1', '2', '3', 'A', 'B', 'C', 'D', 'false', 'true', 'opportunistic', 'systematic', 'mature'];
+const CATEGORY_ORDER = ['none', 'limited', 'partial', 'full', '1', '2', '3', 'A', 'B', 'C', 'D', 'false', 'no', 'true', 'yes', 'opportunistic', 'systematic', 'mature'];
 
 export function categoryLabel(dimension: string, category: string, lang: Lang, t: Translate): string {
   if (dimension === 'team_model' && category in TEAM_MODEL_LABELS) return `${category}: ${TEAM_MODEL_LABELS[category as TeamModel][lang]}`;
-  if (category === 'true' || category === 'false') return t(category === 'true' ? 'yes' : 'no');
+  if (['true', 'false', 'yes', 'no'].includes(category)) return t(category === 'true' || category === 'yes' ? 'yes' : 'no');
   const prefix = dimension === 'integration_level' ? 'integration' : dimension;
   const key = `${prefix}.${category}`;
   return hasKey(key) ? t(key) : category;
