@@ -28,4 +28,5 @@ SELECT m.metric, m.level, m.unit, m.unit_name, m.grain, m.period, m.period_start
   CASE WHEN NOT m.suppressed AND NOT m.previous_suppressed THEN m.change_significant END AS change_significant
 FROM {{ ref('mart_metrics') }} AS m
 LEFT JOIN national AS n USING (metric, grain, period, client_group)
-WHERE NOT (m.level IN ('site', 'municipality') AND m.suppression_reason = 'no_consent')
+-- IS NOT DISTINCT FROM: a row with no suppression reason (NULL) must stay
+WHERE NOT (m.level IN ('site', 'municipality') AND m.suppression_reason IS NOT DISTINCT FROM 'no_consent')

@@ -176,6 +176,17 @@ describe('all models on a synthetic data set', () => {
         count(*) FILTER (WHERE suppression_reason = 'secondary')::INT AS secondary FROM mart_metrics_public`);
       expect(counts).toMatchObject({ grains: 4, levels: 4 });
       expect(counts.secondary).toBeGreaterThan(0);
+      const missing = await wh.query(`
+        SELECT m.metric, m.level, m.unit, m.period, m.client_group FROM mart_metrics m
+        WHERE m.level IN ('site', 'municipality') AND NOT m.suppressed
+          AND NOT EXISTS (SELECT 1 FROM mart_metrics_public p WHERE p.metric = m.metric AND p.level = m.level AND p.unit = m.unit
+            AND p.grain = m.grain AND p.period = m.period AND p.client_group = m.client_group AND p.value IS NOT DISTINCT FROM m.value)
+        LIMIT 5`);
+      expect(missing).toEqual([]);
+      const [published] = await wh.query<Record<string, any>>(`SELECT count(*) FILTER (WHERE level = 'site')::INT AS sites,
+        count(*) FILTER (WHERE level = 'municipality')::INT AS municipalities FROM mart_metrics_public WHERE NOT suppressed`);
+      expect(published.sites).toBeGreaterThan(0);
+      expect(published.municipalities).toBeGreaterThan(0);
       const peers = await wh.query<Record<string, any>>('SELECT max(rank)::INT AS k FROM mart_peer_groups');
       expect(peers[0].k).toBe(10);
     } finally {
