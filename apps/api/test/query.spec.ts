@@ -1,3 +1,5 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 /** Public read API over a published release: values, validation, formats, caching, disclosure control. */
 import { tableFromIPC } from 'apache-arrow';
 import { csvCell, CSV, CSV_EXCEL } from '../src/query/formats';
@@ -181,6 +183,22 @@ describe('query API over a published release', () => {
       expect(csvCell('-a', CSV)).toBe("'-a");
       expect(csvCell(-0.5, CSV)).toBe('-0.5');
       expect(csvCell(-0.5, CSV_EXCEL)).toBe('-0,5');
+    });
+
+    it('neutralises formula text in downloads (a site named "=...") but keeps negative numbers numeric', async () => {
+      for (const format of ['csv', 'csv-excel']) {
+        const text = await (await call(ctx, `/api/v1/releases/${release.id}/download?format=${format}&table=sites`)).text();
+        expect(text).toContain("'=Wijkteam Diemen");
+        expect(text).not.toMatch(/(^|[,;])=Wijkteam/m);
+      }
+      const again = await (await call(ctx, `/api/v1/releases/${release.id}/download?format=csv&table=sites`)).text();
+      expect(fs.existsSync(path.join(ctx.t.config.dataDir, 'export-cache', release.id, 'sites.csv'))).toBe(true);
+      expect(again).toContain("'=Wijkteam Diemen");
+      const metrics = await (await call(ctx, `/api/v1/releases/${release.id}/download?format=csv&table=metrics&level=site&unit=WT-GM0384-01`)).text();
+      expect(metrics).toContain("'=Wijkteam Diemen");
+      const withChange = parseCsv(await (await call(ctx, `/api/v1/releases/${release.id}/download?format=csv&table=metrics&grain=year`)).text())
+        .filter((r) => r.change !== '' && r.change.startsWith('-'));
+      for (const r of withChange) expect(Number.isFinite(Number(r.change))).toBe(true);
     });
 
     it('gives release-scoped answers an immutable Cache-Control and latest a short one, with ETag and 304', async () => {

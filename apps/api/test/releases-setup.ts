@@ -31,7 +31,7 @@ export const REGISTRY = {
   sites: [
     { code: 'WP-AM18-01', name: 'Werkplein Amsterdam', kind: 'werkplein', regionCode: 'AM18', municipalityCodes: ['GM0363'], partnerCodes: ['ORG-GM0363', 'UWV-AM18'], startDate: '2012-06-01', typology: [typology('full')] },
     { code: 'WP-AM18-02', name: 'Werkplein Amstelveen', kind: 'werkplein', regionCode: 'AM18', municipalityCodes: ['GM0362'], partnerCodes: ['ORG-GM0362', 'UWV-AM18'], startDate: '2016-01-01', typology: [typology('partial')] },
-    { code: 'WT-GM0384-01', name: 'Wijkteam Diemen', kind: 'wijkteam', regionCode: 'AM18', municipalityCodes: ['GM0384'], partnerCodes: ['ORG-GM0384'], startDate: '2015-01-01', typology: [typology('limited')] },
+    { code: 'WT-GM0384-01', name: '=Wijkteam Diemen', kind: 'wijkteam', regionCode: 'AM18', municipalityCodes: ['GM0384'], partnerCodes: ['ORG-GM0384'], startDate: '2015-01-01', typology: [typology('limited')] },
     { code: 'WT-GM0437-01', name: 'Wijkteam Ouder-Amstel', kind: 'wijkteam', regionCode: 'AM18', municipalityCodes: ['GM0437'], partnerCodes: ['ORG-GM0437'], startDate: '2015-01-01', typology: [typology('limited')] },
   ],
 };

@@ -3,11 +3,11 @@ import { Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import * as path from 'node:path';
 import { MANIFEST_FILE, releaseDir, ReleaseTable, TABLE_SPECS } from '../releases/release-manifest';
-import { ARROW_STREAM, CSV, CSV_EXCEL } from './formats';
+import { ARROW_STREAM } from './formats';
 import { parseMetricsQuery } from './metrics-queries';
 import { assertKnownParams, badParameter, checkAllowed, listParam, RawQuery, singleParam } from './query-params';
 import { QueryService } from './query.service';
-import { EXPORT_FORMATS, EXPORT_TABLES, ExportFilters, ExportFormat, exportQuery, isFiltered, streamFile, streamParquet, streamRows } from './release-export';
+import { EXPORT_FORMATS, EXPORT_TABLES, ExportFilters, ExportFormat, exportQuery, isFiltered, streamArrow, streamCopy, streamFile } from './release-export';
 import type { LoadedRelease } from './release-store';
 import { etagOf, IMMUTABLE, matchesIfNoneMatch, SHORT } from './response-cache';
 import { writeZip } from './zip-stream';
@@ -64,8 +64,8 @@ export class ReleaseDownloads {
     if (format === 'parquet' && !isFiltered(filters)) return streamFile(res, path.join(dir, TABLE_SPECS[table].file));
     const sql = exportQuery(rel, table, filters);
     await this.query.store.withDedicatedConnection(async (conn) => {
-      if (format === 'parquet') await streamParquet(conn, res, sql);
-      else await streamRows(conn, res, sql, format, format === 'csv-excel' ? CSV_EXCEL : CSV);
+      if (format === 'arrow') await streamArrow(conn, res, sql);
+      else await streamCopy(conn, res, sql, format, isFiltered(filters) ? undefined : path.join(this.query.releases.config.dataDir, 'export-cache', rel.id, `${table}.${format}`));
     });
   }
 

@@ -10,7 +10,7 @@ import { once } from 'node:events';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ColumnKind, ColumnSpec, csvHeader, csvLines, CsvDialect, toArrowTable } from './formats';
+import { ColumnKind, ColumnSpec, toArrowTable } from './formats';
 import { Where } from './metric-rows';
 import { periodBounds } from './query-params';
 import type { LoadedRelease } from './release-store';
@@ -65,51 +65,71 @@ async function write(res: Response, data: string | Buffer | Uint8Array) {
   });
 }
 
-/** Streams the query result in `format`; returns the number of rows sent. */
-export async function streamRows(conn: DuckDBConnection, res: Response, q: ReturnType<typeof exportQuery>, format: Exclude<ExportFormat, 'parquet'>, dialect: CsvDialect): Promise<number> {
+/** Streams the query result as Arrow IPC, batch by batch; returns the number of rows sent. */
+export async function streamArrow(conn: DuckDBConnection, res: Response, q: ReturnType<typeof exportQuery>): Promise<number> {
   const result = await conn.stream(q.sql, q.params);
   const names = q.columns.map((c) => c.name);
+  const arrow = new RecordBatchStreamWriter();
+  arrow.toNodeStream().pipe(res);
   let rows = 0;
-  let arrow: RecordBatchStreamWriter | null = null;
-  if (format === 'arrow') {
-    arrow = new RecordBatchStreamWriter();
-    arrow.toNodeStream().pipe(res);
-  } else if (format === 'json') await write(res, '[');
-  else await write(res, csvHeader(names, dialect));
   for (;;) {
     if (res.destroyed) break;
     const chunk = await result.fetchChunk();
     if (!chunk || chunk.rowCount === 0) break;
     const objects = chunk.getRowObjects(names) as Record<string, unknown>[];
-    if (arrow) {
-      for (const b of toArrowTable({ columns: q.columns, rows: objects }).batches) arrow.write(b);
-    } else if (format === 'json') {
-      await write(res, (rows ? ',' : '') + objects.map((o) => JSON.stringify(o)).join(','));
-    } else {
-      await write(res, csvLines(objects, names, dialect));
-    }
+    for (const b of toArrowTable({ columns: q.columns, rows: objects }).batches) arrow.write(b);
     rows += chunk.rowCount;
   }
-  if (arrow) {
-    if (rows === 0) for (const b of toArrowTable({ columns: q.columns, rows: [] }).batches) arrow.write(b);
-    arrow.finish();
-    await once(res, 'finish').catch(() => undefined);
-  } else {
-    res.end(format === 'json' ? ']' : '');
-  }
+  if (rows === 0) for (const b of toArrowTable({ columns: q.columns, rows: [] }).batches) arrow.write(b);
+  arrow.finish();
+  await once(res, 'finish').catch(() => undefined);
   return rows;
 }
 
-/** COPY to a temporary Parquet file, stream it, delete it. */
-export async function streamParquet(conn: DuckDBConnection, res: Response, q: ReturnType<typeof exportQuery>): Promise<void> {
-  const file = path.join(os.tmpdir(), `uitkomst-export-${randomUUID()}.parquet`);
+/**
+ * Text cells a spreadsheet would read as a formula get a leading quote (as neutraliseText does); numbers
+ * never. For Excel CSV, numbers are written with a decimal comma (DuckDB's CSV writer has no such option).
+ */
+function spreadsheetSafeSql(q: ReturnType<typeof exportQuery>, decimalComma: boolean): string {
+  const cols = q.columns.map((c) => {
+    if (c.kind === 'text') return `CASE WHEN regexp_matches("${c.name}", '^[=+\\-@\\t\\r]') THEN '''' || "${c.name}" ELSE "${c.name}" END AS "${c.name}"`;
+    if (c.kind === 'number' && decimalComma) return `replace(CAST("${c.name}" AS VARCHAR), '.', ',') AS "${c.name}"`;
+    return `"${c.name}"`;
+  });
+  return `SELECT ${cols.join(', ')} FROM (${q.sql})`;
+}
+
+const COPY_OPTIONS = {
+  parquet: 'FORMAT parquet, COMPRESSION snappy',
+  csv: "FORMAT csv, HEADER true, DELIMITER ',', NEW_LINE '\\r\\n'",
+  'csv-excel': "FORMAT csv, HEADER true, DELIMITER ';', NEW_LINE '\\r\\n'",
+  json: 'FORMAT json, ARRAY true',
+} as const;
+
+/**
+ * DuckDB's own writers make the file (far faster than formatting rows in JavaScript), into a temporary
+ * file that is then streamed and deleted. Excel CSV gets a BOM so that Excel reads it as UTF-8. With
+ * `cacheFile` (whole tables of an immutable release), the file is kept and served again next time.
+ */
+export async function streamCopy(conn: DuckDBConnection, res: Response, q: ReturnType<typeof exportQuery>, format: keyof typeof COPY_OPTIONS, cacheFile?: string): Promise<void> {
+  if (cacheFile && fs.existsSync(cacheFile)) return sendExport(res, cacheFile, format);
+  const file = path.join(cacheFile ? path.dirname(cacheFile) : os.tmpdir(), `uitkomst-export-${randomUUID()}.tmp`);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
   try {
-    await conn.run(`COPY (${q.sql}) TO '${file}' (FORMAT parquet, COMPRESSION snappy)`, q.params);
-    res.setHeader('Content-Length', String(fs.statSync(file).size));
-    await streamFile(res, file);
+    const sql = format === 'parquet' ? q.sql : spreadsheetSafeSql(q, format === 'csv-excel');
+    await conn.run(`COPY (${sql}) TO '${file}' (${COPY_OPTIONS[format]})`, q.params);
+    if (cacheFile) fs.renameSync(file, cacheFile);
+    await sendExport(res, cacheFile ?? file, format);
   } finally {
     fs.rmSync(file, { force: true });
   }
+}
+
+async function sendExport(res: Response, file: string, format: keyof typeof COPY_OPTIONS) {
+  const bom = format === 'csv-excel' ? Buffer.from('\uFEFF') : null;
+  res.setHeader('Content-Length', String(fs.statSync(file).size + (bom?.length ?? 0)));
+  if (bom) await write(res, bom);
+  await streamFile(res, file);
 }
 
 export async function streamFile(res: Response, file: string): Promise<void> {
