@@ -15,7 +15,7 @@ async function main(argv: string[]) {
   const args = parseArgs(argv);
   const command = [...COMMANDS].sort((a, b) => b.name.length - a.name.length)
     .find((c) => c.name.split(' ').every((w, i) => args.positional[i] === w));
-  if (!command) return help(), argv.length ? 2 : 0;
+  if (!command) return help(), argv.length && !['help', '--help', '-h'].includes(argv[0]) ? 2 : 0;
   args.positional = args.positional.slice(command.name.split(' ').length);
   return (await command.run(args)) ?? 0;
 }
