@@ -4,7 +4,7 @@ import { compileModel, CompileOptions, renderProjectSql, setupSql } from './comp
 import { queryRows, Target, withConnection } from './connection';
 import { withUpstream } from './graph';
 import type { Materialization, ModelNode, Project } from './project';
-import { quoteIdentifier } from './template';
+import { quoteIdentifier, VarValue } from './template';
 
 export interface ModelTiming { name: string; materialized: Materialization; ms: number; rows: number | null; rounds?: number }
 
@@ -32,14 +32,30 @@ async function countRows(conn: DuckDBConnection, name: string): Promise<number> 
   return Number(row.n);
 }
 
+/** SETs the settings and returns a function that RESETs them. */
+async function applySettings(conn: DuckDBConnection, settings: Record<string, VarValue>, where: string): Promise<() => Promise<void>> {
+  const names: string[] = [];
+  for (const [name, value] of Object.entries(settings)) {
+    if (!/^[a-z_]+$/.test(name)) throw new Error(`${where}: invalid setting name ${name}`);
+    await conn.run(`SET ${name} = ${typeof value === 'string' ? `'${value.replace(/'/g, "''")}'` : String(value)}`);
+    names.push(name);
+  }
+  return async () => { for (const name of names) await conn.run(`RESET ${name}`); };
+}
+
 /** Runs the model's iterate statement until it changes nothing; returns the number of rounds that changed rows. */
 async function iterateToFixedPoint(conn: DuckDBConnection, project: Project, model: ModelNode, opts: CompileOptions): Promise<number> {
   const spec = model.iterate!;
   const sql = renderProjectSql(project, spec.sql, `${model.file} iterate`, opts, model.name);
-  for (let round = 0; round < spec.maxRounds; round++) {
-    const reader = await conn.runAndReadAll(sql);
-    const changed = Number(reader.getRows()[0]?.[0] ?? 0);
-    if (changed === 0) return round;
+  const reset = await applySettings(conn, spec.settings, `model ${model.name} iterate`);
+  try {
+    for (let round = 0; round < spec.maxRounds; round++) {
+      const reader = await conn.runAndReadAll(sql);
+      const changed = Number(reader.getRows()[0]?.[0] ?? 0);
+      if (changed === 0) return round;
+    }
+  } finally {
+    await reset();
   }
   throw new Error(`model ${model.name}: iterate still changed rows after ${spec.maxRounds} rounds`);
 }
@@ -50,6 +66,8 @@ async function buildAll(conn: DuckDBConnection, project: Project, opts: BuildOpt
   const setupMs = performance.now() - started;
   const models = opts.select ? withUpstream(project.models, opts.select) : project.models;
   const timings: ModelTiming[] = [];
+  const reset = await applySettings(conn, project.settings ?? {}, 'project.yml settings');
+  try {
   for (const model of models) {
     const compiled = compileModel(project, model.name, opts);
     const t0 = performance.now();
@@ -66,6 +84,9 @@ async function buildAll(conn: DuckDBConnection, project: Project, opts: BuildOpt
     const timing: ModelTiming = { name: model.name, materialized: model.materialized, ms, rows, ...(rounds === undefined ? {} : { rounds }) };
     timings.push(timing);
     opts.onModel?.(timing);
+  }
+  } finally {
+    await reset();
   }
   return { setupMs, models: timings, totalMs: performance.now() - started };
 }

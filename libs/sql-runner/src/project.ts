@@ -32,8 +32,11 @@ export interface ModelNode {
   sources: string[];
 }
 
-/** A statement (templated, {{ this }} = the model) re-run after building until it reports 0 changed rows. */
-export interface IterateSpec { sql: string; maxRounds: number }
+/**
+ * A statement (templated, {{ this }} = the model) re-run after building until it reports 0 changed rows.
+ * `settings` are DuckDB settings SET for the rounds only (and RESET afterwards).
+ */
+export interface IterateSpec { sql: string; maxRounds: number; settings: Record<string, VarValue> }
 
 export interface SetupFile { file: string; sql: string }
 
@@ -41,6 +44,7 @@ export interface Project {
   dir: string;
   name: string;
   vars: Record<string, VarValue>;
+  settings: Record<string, VarValue>; // DuckDB settings SET for the duration of a build (project.yml `settings`)
   sources: string[] | null; // null: any source name is accepted
   setup: SetupFile[];
   models: ModelNode[]; // in build order
@@ -49,7 +53,7 @@ export interface Project {
 interface YamlModel {
   name: string;
   description?: string;
-  config?: { materialized?: string; iterate?: { sql: string; max_rounds?: number } };
+  config?: { materialized?: string; iterate?: { sql: string; max_rounds?: number; settings?: Record<string, VarValue> } };
   columns?: { name: string; description?: string; tests?: unknown[] }[];
   tests?: unknown[];
 }
@@ -101,7 +105,7 @@ function readModels(dir: string): ModelNode[] {
     if (iterate && materialized !== 'table') throw new Error(`${file}: iterate needs materialized: table`);
     return {
       name, file, sql, materialized,
-      iterate: iterate ? { sql: iterate.sql, maxRounds: iterate.max_rounds ?? 20 } : null,
+      iterate: iterate ? { sql: iterate.sql, maxRounds: iterate.max_rounds ?? 20, settings: iterate.settings ?? {} } : null,
       layer: path.relative(modelsDir, path.dirname(full)).split(path.sep)[0] || '',
       description: spec.description ?? '',
       columns: columns.map((c) => ({ name: c.name, description: c.description ?? '' })),
@@ -123,7 +127,7 @@ function readModels(dir: string): ModelNode[] {
 export function loadProject(dir: string): Project {
   const configFile = ['project.yml', 'dbt_project.yml'].map((f) => path.join(dir, f)).find((f) => fs.existsSync(f));
   const config = (configFile ? parseYaml(fs.readFileSync(configFile, 'utf8')) : {}) as {
-    name?: string; vars?: Record<string, VarValue>; sources?: string[];
+    name?: string; vars?: Record<string, VarValue>; sources?: string[]; settings?: Record<string, VarValue>;
   };
   const models = readModels(dir);
   const sources = config.sources ?? null;
@@ -137,6 +141,7 @@ export function loadProject(dir: string): Project {
     dir,
     name: config.name ?? path.basename(dir),
     vars: config.vars ?? {},
+    settings: config.settings ?? {},
     sources,
     setup: listFiles(path.join(dir, 'macros'), /\.sql$/).map((f) => ({ file: path.relative(dir, f), sql: fs.readFileSync(f, 'utf8') })),
     models: orderModels(models),
