@@ -5,6 +5,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import * as fs from 'node:fs';
+import { splitCsvLine } from '@uitkomst/domain';
 import type { SubmissionError } from '../submissions/submission.entity';
 import { loadArrowStream } from './arrow-loader';
 import type { FileFormat } from './file-formats';
@@ -89,17 +90,7 @@ export function sniffCsvHeader(filePath: string): { delimiter: ',' | ';'; names:
   const line = text.split(/\r?\n/, 1)[0];
   const count = (ch: string) => line.split(ch).length - 1;
   const delimiter = count(';') > count(',') ? ';' : ',';
-  const names: string[] = [];
-  let cur = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i];
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') { cur += '"'; i++; } else if (ch === '"') quoted = false; else cur += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === delimiter) { names.push(cur); cur = ''; } else cur += ch;
-  }
-  names.push(cur);
+  const names = splitCsvLine(line, delimiter);
   return { delimiter, names };
 }
 
