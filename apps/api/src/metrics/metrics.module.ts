@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
-import { DiscoveryModule } from '@nestjs/core';
+import { IngestionModule } from '../ingestion/ingestion.module';
 import { MetricsService } from './metrics.service';
 
-@Module({ imports: [DiscoveryModule], providers: [MetricsService], exports: [MetricsService] })
+@Module({ imports: [IngestionModule], providers: [MetricsService], exports: [MetricsService] })
 export class MetricsModule {}

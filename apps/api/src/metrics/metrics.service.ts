@@ -1,16 +1,14 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { DiscoveryService } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Warehouse } from '@uitkomst/warehouse';
 import { DataSource } from 'typeorm';
 import type { AppConfig } from '../config';
+import { IngestionService } from '../ingestion/ingestion.service';
 import { APP_CONFIG, WAREHOUSE } from '../tokens';
 import { buildMetrics, MetricsTimings, testMetrics } from './run-metrics';
 
 /** Delay after the last accepted upload before the marts are rebuilt, so a burst of uploads triggers one build. */
 export const METRICS_DEBOUNCE_MS = Number(process.env.METRICS_DEBOUNCE_MS ?? 2000);
-
-type AcceptedHook = (listener: (...args: unknown[]) => unknown) => unknown;
 
 @Injectable()
 export class MetricsService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -25,17 +23,12 @@ export class MetricsService implements OnApplicationBootstrap, OnApplicationShut
     @InjectDataSource() private readonly db: DataSource,
     @Inject(WAREHOUSE) private readonly warehouse: Warehouse,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly discovery: DiscoveryService,
+    private readonly ingestion: IngestionService,
   ) {}
 
-  /** Registers with the ingestion's onAccepted hook when the ingestion module is present. */
+  /** Accepted submissions change the facts: rebuild the marts (debounced). */
   onApplicationBootstrap() {
-    for (const wrapper of this.discovery.getProviders()) {
-      const instance = wrapper.instance as { onAccepted?: AcceptedHook } | undefined;
-      if (wrapper.name !== 'IngestionService' || typeof instance?.onAccepted !== 'function') continue;
-      instance.onAccepted(() => this.scheduleBuild());
-      this.log.log('rebuilding the marts after accepted submissions');
-    }
+    this.ingestion.onAccepted(() => this.scheduleBuild());
   }
 
   onApplicationShutdown() {
