@@ -5,6 +5,9 @@ import { hrefFor } from '../app/router';
 import { type Column, DataTable } from '../components/DataTable';
 import { useT } from '../i18n/i18n';
 
+/** A sum in a ratio needs brackets: (a + b) / (c + d). */
+const grouped = (expr: string) => (expr.includes(' + ') ? `(${expr})` : expr);
+
 const SECTIONS = [
   ['method.intervals', 'method.intervalsText'], ['method.funnel', 'method.funnelText'], ['method.adjustment', 'method.adjustmentText'],
   ['method.peers', 'method.peersText'], ['method.disclosure', 'method.disclosureText'], ['method.time', 'method.timeText'], ['method.releases', 'method.releasesText'],
@@ -15,7 +18,7 @@ export default function Method() {
   const columns: Column<MetricDefinition>[] = [
     { key: 'label', label: t('method.metricCol'), sortValue: (m) => m.label[lang], render: (m) => <>{m.label[lang]}<br /><code>{m.code}</code></> },
     { key: 'family', label: t('col.group'), sortValue: (m) => m.family, render: (m) => t(`family.${m.family}`) },
-    { key: 'def', label: t('method.definitionCol'), render: (m) => <><code>{m.numerator}</code> / <code>{m.denominator}</code></> },
+    { key: 'def', label: t('method.definitionCol'), render: (m) => <><code>{grouped(m.numerator)}</code> / <code>{grouped(m.denominator)}</code></> },
     { key: 'polarity', label: t('method.polarityCol'), render: (m) => t(`polarity.${m.polarity}`) },
     { key: 'method', label: t('method.methodCol'), render: (m) => t(`intervalMethod.${m.method}`) },
   ];
