@@ -6,7 +6,10 @@
 -- spread over the nine metrics, so no join runs on the long table. Integer ids link the cells for
 -- int_suppression and mart_metrics: cell_id = unit-period row x 16 + metric number.
 WITH p0 AS (
-  SELECT row_number() OVER () AS p_id, *, clients_start + clients_new AS served FROM {{ ref('int_unit_period') }}
+  -- ids in a fixed order, so the tie-breaks of secondary suppression are the same in every build
+  SELECT row_number() OVER (ORDER BY level, unit, client_group, grain, period) AS p_id,
+    dense_rank() OVER (ORDER BY level, unit, client_group) AS series_no,
+    *, clients_start + clients_new AS served FROM {{ ref('int_unit_period') }}
 ),
 national_group_rate AS (
   -- national outflow rate per client group and period: the standard for indirect standardisation
@@ -57,7 +60,7 @@ t_975 AS (
 pe AS (
   SELECT p0.*, e.expected, n.* EXCLUDE (grain, period, client_group), d.* EXCLUDE (level, grain, period, client_group),
     t.t AS t_975, u.unit_name, u.region_code, u.parent_unit, u.consent,
-    a.p_id AS all_p_id, tot.p_id AS total_p_id
+    a.p_id AS all_p_id, tot.p_id AS total_p_id, tt.p_id AS time_total_p_id
   FROM p0
   LEFT JOIN expected AS e ON e.p_id = p0.p_id
   LEFT JOIN national AS n ON n.grain = p0.grain AND n.period = p0.period AND n.client_group = p0.client_group
@@ -68,6 +71,10 @@ pe AS (
   LEFT JOIN p0 AS a ON a.level = p0.level AND a.unit = p0.unit AND a.grain = p0.grain AND a.period = p0.period AND a.client_group = 'all'
   LEFT JOIN p0 AS tot ON tot.level = (CASE p0.level WHEN 'region' THEN 'national' WHEN 'national' THEN NULL ELSE 'region' END)
     AND tot.unit = u.parent_unit AND tot.grain = p0.grain AND tot.period = p0.period AND tot.client_group = p0.client_group
+  -- the period the cell adds up into: a month's quarter, a quarter's year
+  LEFT JOIN p0 AS tt ON tt.level = p0.level AND tt.unit = p0.unit AND tt.client_group = p0.client_group
+    AND tt.grain = (CASE p0.grain WHEN 'month' THEN 'quarter' WHEN 'quarter' THEN 'year' END)
+    AND tt.period_start = (CASE p0.grain WHEN 'month' THEN date_trunc('quarter', p0.period_start) ELSE date_trunc('year', p0.period_start) END)::DATE
 ),
 pp AS (
   -- year rows get the previous calendar year of the same unit and client group (equi-join only: grain = grain)
@@ -128,6 +135,7 @@ long AS (
 valued AS (
   SELECT l.p_id * 16 + l.metric_no AS cell_id, l.all_p_id * 16 + l.metric_no AS group_family,
     l.total_p_id * 16 + l.metric_no AS total_cell, l.prev_p_id * 16 + l.metric_no AS prev_cell_id,
+    l.time_total_p_id * 16 + l.metric_no AS time_total_cell, l.series_no * 16 + l.metric_no AS series_id,
     l.metric, l.level, l.unit, l.unit_name, l.region_code, l.parent_unit, l.consent, l.grain, l.period, l.period_start, l.period_end,
     l.client_group, l.numerator, l.denominator, l.sum_squares, l.numerator_count, l.denominator_count, l.observed,
     l.expected_ AS expected, l.national_value, l.national_sd, l.t_975, l.q1, l.q3, l.units, l.x0, l.n0, l.ss0, l.o0, l.e0, l.nat0,
@@ -170,7 +178,7 @@ with_ci AS (
     CASE WHEN method = 't_mean' THEN welch_df(denominator, numerator, sum_squares, n0, x0, ss0) END AS welch_dof
   FROM valued
 )
-SELECT cell_id, group_family, total_cell, prev_cell_id,
+SELECT cell_id, group_family, total_cell, prev_cell_id, time_total_cell, series_id,
   metric, level, unit, unit_name, region_code, parent_unit, grain, period, period_start, period_end, client_group,
   numerator, denominator, value, ci_low, ci_high, national_value,
   CASE

@@ -1,8 +1,9 @@
 -- Additive components per unit, client group and period for every grain (month, quarter, year, rolling12).
 -- Flows are summed over the months of the period; clients_start is a stock, so the period takes the value of
 -- its first reported month (clients served in a period = in service at its start + new during it).
+-- Rolling 12 months end at a quarter end and need all 12 months of the unit: windows stepping by a month (or
+-- shorter ones) would reveal single months by subtraction (disclosure control, docs/metrics.md section 6).
 WITH m AS (SELECT * FROM {{ ref('int_unit_month') }}),
-first_r12 AS (SELECT min(month) + INTERVAL 11 MONTH AS first_end FROM m),
 months AS (
   SELECT level, unit, client_group, 'month' AS grain, strftime(month, '%Y-%m') AS period,
     month AS period_start, last_day(month) AS period_end,
@@ -38,10 +39,11 @@ rolling AS (
     sum(survey_satisfied) OVER w AS survey_satisfied, sum(cost_eur) OVER w AS cost_eur,
     sum(days_to_first_offer_sum) OVER w AS days_to_first_offer_sum, sum(first_offers) OVER w AS first_offers,
     sum(joint_plans) OVER w AS joint_plans,
-    month
+    month, count(*) OVER w AS months_in_window
   FROM m
   WINDOW w AS (PARTITION BY level, unit, client_group ORDER BY month RANGE BETWEEN INTERVAL 11 MONTH PRECEDING AND CURRENT ROW)
 )
 SELECT * FROM months
 UNION ALL BY NAME SELECT * FROM calendar
-UNION ALL BY NAME SELECT * EXCLUDE (month) FROM rolling WHERE month >= (SELECT first_end FROM first_r12)
+UNION ALL BY NAME SELECT * EXCLUDE (month, months_in_window) FROM rolling
+  WHERE month(month) % 3 = 0 AND months_in_window = 12
