@@ -33,7 +33,7 @@ national AS (
     exits_to_work_sustained AS n_exits_to_work_sustained, survey_respondents AS n_survey_respondents,
     survey_score_sum AS n_survey_score_sum, survey_score_sumsq AS n_survey_score_sumsq, survey_satisfied AS n_survey_satisfied,
     cost_eur AS n_cost_eur, days_to_first_offer_sum AS n_days_to_first_offer_sum, first_offers AS n_first_offers,
-    joint_plans AS n_joint_plans
+    joint_plans AS n_joint_plans, client_months AS n_client_months
   FROM p0 WHERE level = 'national'
 ),
 distribution AS (
@@ -83,7 +83,7 @@ pp AS (
     prev.survey_score_sum AS pv_survey_score_sum, prev.survey_score_sumsq AS pv_survey_score_sumsq,
     prev.survey_satisfied AS pv_survey_satisfied, prev.cost_eur AS pv_cost_eur,
     prev.days_to_first_offer_sum AS pv_days_to_first_offer_sum, prev.first_offers AS pv_first_offers,
-    prev.joint_plans AS pv_joint_plans, prev.expected AS pv_expected,
+    prev.joint_plans AS pv_joint_plans, prev.client_months AS pv_client_months, prev.expected AS pv_expected,
     prev.n_exits_to_work / nullif(prev.n_served, 0) AS pv_national_rate
   FROM pe
   LEFT JOIN (SELECT * FROM pe WHERE grain = 'year') AS prev
@@ -128,9 +128,9 @@ long AS (
     n_days_to_first_offer_sum / nullif(n_first_offers, 0), NULL, lt_q1, lt_q3, lt_units,
     pv_days_to_first_offer_sum, pv_first_offers, NULL, NULL, NULL, NULL FROM pp
   UNION ALL
-  SELECT *, 8, 'joint_plan_share', joint_plans, served, NULL, joint_plans, served, NULL, NULL,
-    n_joint_plans / nullif(n_served, 0), NULL, NULL, NULL, NULL,
-    pv_joint_plans, pv_served, NULL, NULL, NULL, NULL FROM pp
+  SELECT *, 8, 'joint_plan_share', joint_plans, client_months, NULL, joint_plans, served, NULL, NULL,
+    n_joint_plans / nullif(n_client_months, 0), NULL, NULL, NULL, NULL,
+    pv_joint_plans, pv_client_months, NULL, NULL, NULL, NULL FROM pp
 ),
 valued AS (
   SELECT l.p_id * 16 + l.metric_no AS cell_id, l.all_p_id * 16 + l.metric_no AS group_family,

@@ -1,6 +1,8 @@
 -- Additive components per unit, client group and period for every grain (month, quarter, year, rolling12).
 -- Flows are summed over the months of the period; clients_start is a stock, so the period takes the value of
 -- its first reported month (clients served in a period = in service at its start + new during it).
+-- joint_plans counts the clients served in a month who have a joint plan, so over a longer period it is
+-- set against client_months (the clients served summed over the months), not against the clients served.
 -- Rolling 12 months end at a quarter end and need all 12 months of the unit: windows stepping by a month (or
 -- shorter ones) would reveal single months by subtraction (disclosure control, docs/metrics.md section 6).
 WITH m AS (SELECT * FROM {{ ref('int_unit_month') }}),
@@ -8,7 +10,8 @@ months AS (
   SELECT level, unit, client_group, 'month' AS grain, strftime(month, '%Y-%m') AS period,
     month AS period_start, last_day(month) AS period_end,
     clients_start, clients_new, exits_total, exits_to_work, exits_to_work_sustained, survey_respondents,
-    survey_score_sum, survey_score_sumsq, survey_satisfied, cost_eur, days_to_first_offer_sum, first_offers, joint_plans
+    survey_score_sum, survey_score_sumsq, survey_satisfied, cost_eur, days_to_first_offer_sum, first_offers, joint_plans,
+    clients_start + clients_new AS client_months
   FROM m
 ),
 calendar AS (
@@ -21,7 +24,8 @@ calendar AS (
     sum(exits_to_work_sustained) AS exits_to_work_sustained, sum(survey_respondents) AS survey_respondents,
     sum(survey_score_sum) AS survey_score_sum, sum(survey_score_sumsq) AS survey_score_sumsq,
     sum(survey_satisfied) AS survey_satisfied, sum(cost_eur) AS cost_eur,
-    sum(days_to_first_offer_sum) AS days_to_first_offer_sum, sum(first_offers) AS first_offers, sum(joint_plans) AS joint_plans
+    sum(days_to_first_offer_sum) AS days_to_first_offer_sum, sum(first_offers) AS first_offers, sum(joint_plans) AS joint_plans,
+    sum(clients_start + clients_new) AS client_months
   FROM (
     SELECT *, 'quarter' AS grain, date_trunc('quarter', month)::DATE AS p FROM m
     UNION ALL
@@ -38,7 +42,7 @@ rolling AS (
     sum(survey_score_sum) OVER w AS survey_score_sum, sum(survey_score_sumsq) OVER w AS survey_score_sumsq,
     sum(survey_satisfied) OVER w AS survey_satisfied, sum(cost_eur) OVER w AS cost_eur,
     sum(days_to_first_offer_sum) OVER w AS days_to_first_offer_sum, sum(first_offers) OVER w AS first_offers,
-    sum(joint_plans) OVER w AS joint_plans,
+    sum(joint_plans) OVER w AS joint_plans, sum(clients_start + clients_new) OVER w AS client_months,
     month, count(*) OVER w AS months_in_window
   FROM m
   WINDOW w AS (PARTITION BY level, unit, client_group ORDER BY month RANGE BETWEEN INTERVAL 11 MONTH PRECEDING AND CURRENT ROW)

@@ -23,7 +23,7 @@ export const METRICS: readonly MetricDefinition[] = [
   { code: 'cost_per_case', family: 'efficiency', process: false, polarity: 'lower_is_better', method: 'none', valueType: 'euros', numerator: 'cost_personnel_eur + cost_instruments_eur + cost_overhead_eur', denominator: 'clients_start + clients_new', label: { nl: 'Kosten per klant', en: 'Cost per case' } },
   { code: 'cost_per_exit_to_work', family: 'efficiency', process: false, polarity: 'lower_is_better', method: 'none', valueType: 'euros', numerator: 'cost_personnel_eur + cost_instruments_eur + cost_overhead_eur', denominator: 'exits_to_work', label: { nl: 'Kosten per uitstroom naar werk', en: 'Cost per exit to work' } },
   { code: 'lead_time_days', family: 'process', process: true, polarity: 'lower_is_better', method: 'none', valueType: 'days', numerator: 'days_to_first_offer_sum', denominator: 'first_offers', label: { nl: 'Doorlooptijd tot eerste aanbod (dagen)', en: 'Lead time to first offer (days)' } },
-  { code: 'joint_plan_share', family: 'process', process: true, polarity: 'higher_is_better', method: 'wilson', valueType: 'proportion', numerator: 'joint_plans', denominator: 'clients_start + clients_new', label: { nl: 'Aandeel met één gezamenlijk plan', en: 'Share with one joint plan' } },
+  { code: 'joint_plan_share', family: 'process', process: true, polarity: 'higher_is_better', method: 'wilson', valueType: 'proportion', numerator: 'joint_plans', denominator: 'Σ months (clients_start + clients_new)', label: { nl: 'Aandeel met één gezamenlijk plan', en: 'Share with one joint plan' } },
 ];
 
 export const METRIC_CODES = METRICS.map((m) => m.code);

@@ -141,13 +141,15 @@ describe('metrics models on hand-made data', () => {
     expect(gm1).toMatchObject({ suppressed: true, suppression_reason: 'secondary', value: null });
   });
 
-  it('does not publish facts of units without consent, and hides counts 1-4', async () => {
+  it('does not publish facts of units without consent, hides counts 1-4 and the facts of hidden metric cells', async () => {
     expect(await row(wh, 'mart_facts_public', "site_code = 'WP-AM01-02' OR municipality_code = 'GM0002'")).toHaveLength(0);
     const [overig] = await row(wh, 'mart_facts_public', "site_code = 'WP-AM01-01' AND period = '2024-Q1' AND client_group = 'overig' AND measure = 'exits_to_work'");
     expect(overig).toMatchObject({ value: null, suppressed: true, suppression_reason: 'small_count' });
+    // site A's outflow cells are hidden (site B has no consent, see above), so its facts are withheld as well
     const [ww] = await row(wh, 'mart_facts_public', "site_code = 'WP-AM01-01' AND period = '2024-Q2' AND client_group = 'ww' AND measure = 'clients_start'");
-    expect(ww.value).toBe(100); // a stock: first month of the quarter, not 3 x 100
-    expect(ww.municipality_code).toBe('GM0001');
+    expect(ww).toMatchObject({ value: null, suppressed: true, suppression_reason: 'secondary', municipality_code: 'GM0001' });
+    const [internal] = await row(wh, 'int_facts_suppression', "site_code = 'WP-AM01-01' AND period_start = DATE '2024-04-01' AND client_group = 'ww' AND measure = 'clients_start'");
+    expect(internal.value).toBe(100); // a stock: first month of the quarter, not 3 x 100
   });
 
   it('reports no rolling-12 period before 12 months of history exist', async () => {
