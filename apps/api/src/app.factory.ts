@@ -9,8 +9,13 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Warehouse } from '@uitkomst/warehouse';
 import * as path from 'node:path';
 import { AppModule } from './app.module';
+import { ApiExceptionFilter, httpLayerErrors } from './common/api-exception.filter';
 import type { AppConfig } from './config';
 import { startEmbeddedPostgres } from './database/embedded-postgres';
+import { answerClientErrors } from './security/client-errors';
+import { corsMiddleware } from './security/cors';
+import { RateLimits } from './security/rate-limits';
+import { securityHeaders } from './security/security-headers';
 import { serveWebApp } from './web/serve-web-app';
 
 export interface BuiltApp {
@@ -33,13 +38,14 @@ export async function buildApp(config: AppConfig, opts: BuildOptions = {}): Prom
       AppModule.forRoot({ config, databaseUrl: config.databaseUrl ?? embedded!.url, embedded: !!embedded, warehouse }),
       { logger: opts.logger ?? ['log', 'error', 'warn'], bodyParser: false, abortOnError: false },
     );
+    applySecurity(app, config);
     // Uploads stream raw to disk (any size up to MAX_UPLOAD_BYTES); only other JSON bodies are parsed.
     app.useBodyParser('json', {
       limit: '20mb',
       type: (req: { url?: string; headers: Record<string, unknown> }) =>
         !req.url?.startsWith('/api/v1/submissions') && /json/.test(String(req.headers['content-type'] ?? '')),
     });
-    app.disable('x-powered-by');
+    app.use(httpLayerErrors());
     app.enableShutdownHooks();
     const document = SwaggerModule.createDocument(app, new DocumentBuilder()
       .setTitle('Uitkomst API')
@@ -66,4 +72,15 @@ export async function buildApp(config: AppConfig, opts: BuildOptions = {}): Prom
     await embedded?.stop();
     throw err;
   }
+}
+
+/** Headers, CORS, rate limits and JSON error bodies, ahead of every route (see apps/api/src/security). */
+function applySecurity(app: NestExpressApplication, config: AppConfig) {
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
+  app.use(securityHeaders());
+  app.use(corsMiddleware({ origins: config.corsOrigins, publicReads: config.corsPublicReads }));
+  app.use(app.get(RateLimits).publicReadsMiddleware());
+  app.useGlobalFilters(new ApiExceptionFilter());
+  answerClientErrors(app.getHttpServer());
 }

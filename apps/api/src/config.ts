@@ -14,6 +14,11 @@ export interface AppConfig {
   webDir: string | null; // built dashboard to serve at '/', null to serve none
   geoDir: string | null; // a folder of boundary TopoJSON served at /geo/ (development and tests)
   loadDemo: boolean; // load and publish the demo set on first start when stores are empty
+  corsOrigins: string[]; // exact origins that may call every endpoint from a browser (CORS_ORIGINS, comma-separated)
+  corsPublicReads: boolean; // public GET read endpoints answer any origin (no credentials, no Authorization)
+  rateLimitPublicPerMinute: number; // public reads per client address and minute; 0 disables
+  rateLimitUploadsPerMinute: number; // uploads per API key and minute; 0 disables
+  trustProxy: string | number | boolean; // Express 'trust proxy': which X-Forwarded-For hops give the client address
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<AppConfig> = {}): AppConfig {
@@ -30,6 +35,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     webDir: env.WEB_DIR ?? path.resolve(__dirname, '../../web/dist'),
     geoDir: env.GEO_DIR ?? defaultGeoDir(),
     loadDemo: mode === 'demo' && env.UITKOMST_LOAD_DEMO !== 'false',
+    corsOrigins: parseOrigins(env.CORS_ORIGINS),
+    corsPublicReads: env.CORS_PUBLIC_READS !== 'false',
+    rateLimitPublicPerMinute: nonNegative('RATE_LIMIT_PUBLIC_PER_MINUTE', env.RATE_LIMIT_PUBLIC_PER_MINUTE, 1200),
+    rateLimitUploadsPerMinute: nonNegative('RATE_LIMIT_UPLOADS_PER_MINUTE', env.RATE_LIMIT_UPLOADS_PER_MINUTE, 60),
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
     ...overrides,
   };
 }
@@ -38,4 +48,28 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
 function defaultGeoDir(): string | null {
   const dir = path.resolve(__dirname, '../../../../shared/geo');
   return fs.existsSync(path.join(dir, 'arbeidsmarktregio_2025.topojson')) ? dir : null;
+}
+
+/** `https://a.example, https://b.example` -> exact origins; a wildcard is refused (public reads already allow any origin). */
+export function parseOrigins(value: string | undefined): string[] {
+  const origins = (value ?? '').split(',').map((o) => o.trim().replace(/\/$/, '')).filter(Boolean);
+  for (const o of origins) {
+    if (o === '*' || !/^https?:\/\/[^/\s*]+$/.test(o)) throw new Error(`CORS_ORIGINS must list exact origins such as https://dashboard.example.nl, not "${o}"`);
+  }
+  return origins;
+}
+
+function nonNegative(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined || value.trim() === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a whole number of 0 or more (0 disables), not "${value}"`);
+  return n;
+}
+
+/** TRUST_PROXY: unset/false (default: the socket address is the client), true, a hop count, or addresses/subnets. */
+function parseTrustProxy(value: string | undefined): string | number | boolean {
+  const v = (value ?? '').trim();
+  if (v === '' || v === 'false') return false;
+  if (v === 'true') return true;
+  return /^\d+$/.test(v) ? Number(v) : v;
 }

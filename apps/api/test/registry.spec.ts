@@ -93,7 +93,7 @@ describe.each(backends())('registry and keys on %s', (backend) => {
     const list = await json(await call('/api/v1/admin/keys', { key: admin }));
     expect(JSON.stringify(list)).not.toContain(created.key);
     const [{ hash }] = await t.app.get(DataSource).query('SELECT hash FROM api_keys WHERE id = $1', [created.id]);
-    expect(hash).toHaveLength(64);
+    expect(hash).toMatch(/^scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9_-]+\$[A-Za-z0-9_-]+$/);
     expect(hash).not.toContain(created.key);
     const rotated = await json(await call(`/api/v1/admin/keys/${created.id}/rotate`, { method: 'POST', key: admin }));
     expect(rotated.key).not.toBe(created.key);
@@ -102,7 +102,7 @@ describe.each(backends())('registry and keys on %s', (backend) => {
     expect((await call(`/api/v1/admin/keys/${rotated.id}/revoke`, { method: 'POST', key: admin })).status).toBe(204);
     expect(await t.app.get(ApiKeysService).authenticate(rotated.key)).toBeNull();
     const actions = (await t.app.get(DataSource).query(`SELECT action FROM audit_events WHERE target_id = $1 ORDER BY id`, [created.id])).map((r: any) => r.action);
-    expect(actions).toEqual(['api_key.create', 'api_key.revoke']);
+    expect(actions).toEqual(['api_key.create', 'api_key.rotate', 'api_key.revoke']);
   });
 
   it('refuses a second bootstrap once an admin key exists', async () => {

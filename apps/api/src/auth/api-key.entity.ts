@@ -2,12 +2,12 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 
 
 export type Role = 'admin' | 'submitter';
 
-/** An API key; only its SHA-256 hash is stored. The prefix identifies it in lists and logs. */
+/** An API key; only a slow (scrypt) hash is stored, see api-keys.ts. The prefix identifies it in lists and logs. */
 @Entity('api_keys')
 export class ApiKey {
   @PrimaryGeneratedColumn('uuid') id!: string;
   @Index({ unique: true }) @Column({ type: 'varchar', length: 16 }) prefix!: string;
-  @Column({ type: 'varchar', length: 64 }) hash!: string;
+  @Column({ type: 'varchar', length: 200 }) hash!: string;
   @Column({ type: 'varchar', length: 10 }) role!: Role;
   @Column({ name: 'organisation_code', type: 'varchar', length: 40, nullable: true }) organisationCode!: string | null;
   @Column({ type: 'varchar', default: '' }) label!: string;

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Headers, UnauthorizedException } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
+import { AuditService } from '../audit/audit.service';
 import { parseWith } from '../common/zod-body';
 import { ApiKeysService } from './api-keys.service';
 import { actorOf, CurrentKey, Roles } from './auth.guard';
@@ -16,7 +17,7 @@ const CreateKey = z.object({
 @ApiBearerAuth()
 @Controller('api/v1/admin')
 export class KeysController {
-  constructor(private readonly keys: ApiKeysService) {}
+  constructor(private readonly keys: ApiKeysService, private readonly audit: AuditService) {}
 
   @Post('bootstrap')
   @ApiOperation({ summary: 'Create the first admin key (only while none exists; needs X-Bootstrap-Token = UITKOMST_BOOTSTRAP_TOKEN)' })
@@ -27,7 +28,8 @@ export class KeysController {
   }
 
   @Get('keys') @Roles('admin') @ApiOperation({ summary: 'List API keys (never the keys themselves)' })
-  list() {
+  async list(@CurrentKey() key: AuthenticatedKey) {
+    await this.audit.record(actorOf(key), 'api_key.list', 'api_key', null);
     return this.keys.list();
   }
 

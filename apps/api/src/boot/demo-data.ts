@@ -22,9 +22,11 @@ export async function loadDemoData(app: INestApplicationContext, config: AppConf
   await registry.importRegistry(SYSTEM_ACTOR, seed);
   const admin = await keys.create(SYSTEM_ACTOR, { role: 'admin', label: 'demo admin', demo: true });
   const submitters: DemoKeys['submitters'] = [];
-  for (const org of seed.organisations) {
-    const issued = await keys.create(SYSTEM_ACTOR, { role: 'submitter', organisationCode: org.code, label: `demo ${org.name}`, demo: true });
-    submitters.push({ organisation: org.code, key: issued.key, sites: seed.sites.filter((s) => s.partnerCodes.includes(org.code)).map((s) => s.code) });
+  // A few at a time: each key's scrypt hash takes tens of milliseconds on libuv's thread pool.
+  for (let i = 0; i < seed.organisations.length; i += 4) {
+    const batch = seed.organisations.slice(i, i + 4);
+    const issued = await Promise.all(batch.map((org) => keys.create(SYSTEM_ACTOR, { role: 'submitter', organisationCode: org.code, label: `demo ${org.name}`, demo: true })));
+    batch.forEach((org, j) => submitters.push({ organisation: org.code, key: issued[j].key, sites: seed.sites.filter((s) => s.partnerCodes.includes(org.code)).map((s) => s.code) }));
   }
   const file = writeDemoKeys(config, { admin: admin.key, submitters });
   log.log(`demo registry: ${seed.organisations.length} organisations, ${seed.sites.length} sites; keys in ${file}`);

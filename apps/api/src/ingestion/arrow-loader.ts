@@ -5,6 +5,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { RecordBatchReader } from 'apache-arrow';
 import * as fs from 'node:fs';
+import { FileProblem } from './file-checks';
 
 function cellText(value: unknown): string | null {
   if (value === null || value === undefined) return null;
@@ -19,10 +20,14 @@ function cellText(value: unknown): string | null {
   }
 }
 
-export async function loadArrowStream(conn: DuckDBConnection, filePath: string, table: string): Promise<string[]> {
+export async function loadArrowStream(conn: DuckDBConnection, filePath: string, table: string, maxColumns = Infinity): Promise<string[]> {
   const reader = await RecordBatchReader.from(fs.createReadStream(filePath));
   await reader.open();
   const names = reader.schema.fields.map((f) => f.name);
+  if (names.length > maxColumns) {
+    await reader.cancel();
+    throw new FileProblem('TOO_MANY_COLUMNS', `The stream has ${names.length} columns; a file has at most ${maxColumns}: the key columns and one per measure (GET /api/v1/submissions/template.csv).`);
+  }
   const columns = names.map((_, i) => `c${i + 1} VARCHAR`).join(', ');
   await conn.run(`CREATE OR REPLACE TEMP TABLE ${table} (${columns || 'c1 VARCHAR'})`);
   const appender = await conn.createAppender(table, 'main', 'temp');

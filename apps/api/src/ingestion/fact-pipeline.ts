@@ -12,6 +12,7 @@ import type { SubmissionError } from '../submissions/submission.entity';
 import { bsnMacroSql, containsPossibleBsn } from './bsn';
 import { ColumnPlan, Layout, planColumns } from './column-plan';
 import { CONSISTENCY_RULES } from './consistency-rules';
+import { FileProblem } from './file-checks';
 import type { FileFormat } from './file-formats';
 import { lineOfRow, loadRawTable, RawTable, UnreadableFileError } from './raw-loaders';
 import { loadRegistrySnapshot, RegistrySnapshot } from './registry-snapshot';
@@ -62,9 +63,15 @@ export interface CommitResult {
   superseded: { submissionId: string; values: number; stillCurrent: number }[];
 }
 
-const fileError = (code: string, message: string): ValidationResult => ({
-  layout: null, rowCount: 0, valueCount: 0, errorCount: 1, errorsSample: [{ row: null, column: null, code, message }],
+const fileError = (code: string, message: string, row: number | null = null): ValidationResult => ({
+  layout: null, rowCount: 0, valueCount: 0, errorCount: 1, errorsSample: [{ row, column: null, code, message: printable(message) }],
 });
+
+/** Control characters (NUL above all: PostgreSQL refuses it in text) from a file never reach a message. */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
+const printable = (s: string) => s.replace(CONTROL, '\ufffd');
+const CONTROL_SQL = `'[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]'`;
 
 const macrosReady = new WeakSet<DuckDBConnection>();
 
@@ -97,6 +104,7 @@ export async function stageAndValidate(conn: DuckDBConnection, input: Validation
   try {
     raw = await loadRawTable(conn, input.format, input.filePath, t.raw);
   } catch (err) {
+    if (err instanceof FileProblem) return fileError(err.code, err.message, err.row);
     if (err instanceof UnreadableFileError) return fileError('UNREADABLE_FILE', `The file cannot be read as ${input.format.toUpperCase()}: ${err.message}`);
     throw err;
   }
@@ -142,6 +150,8 @@ export async function stageAndValidate(conn: DuckDBConnection, input: Validation
   }
   const valueCount = plan.complete && raw.malformed.length === 0 ? await scalar(conn, `SELECT count(*) FROM ${t.values}`) : 0;
   const errorCount = await scalar(conn, `SELECT count(*) FROM ${t.errors}`);
+  if (errorCount > 0) await conn.run(`UPDATE ${t.errors} SET message = regexp_replace(message, ${CONTROL_SQL}, '\ufffd', 'g'),
+    "column" = regexp_replace("column", ${CONTROL_SQL}, '\ufffd', 'g') WHERE regexp_matches(message || coalesce("column", ''), ${CONTROL_SQL})`);
   const errorsSample = errorCount === 0 ? [] : await readErrors(conn, t, ERROR_SAMPLE_SIZE);
   if (errorCount > 0) await writeErrorsCsv(conn, t, input.errorsFile);
   const staged: StagedValues | undefined = errorCount > 0 ? undefined : {
@@ -182,9 +192,13 @@ async function readErrors(conn: DuckDBConnection, t: StagingTables, limit: numbe
   }));
 }
 
+/** A text cell a spreadsheet would run as a formula (= + - @, tab, CR first) gets a leading apostrophe. */
+const spreadsheetSafe = (column: string) => `CASE WHEN regexp_matches(${column}, '^[=+\\-@\\t\\r]') THEN '''' || ${column} ELSE ${column} END`;
+
 async function writeErrorsCsv(conn: DuckDBConnection, t: StagingTables, file: string) {
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  await conn.run(`COPY (SELECT "row", "column", code, message FROM ${t.errors} ${ERROR_ORDER}) TO '${file.replace(/'/g, "''")}' (HEADER, DELIMITER ',')`);
+  await conn.run(`COPY (SELECT "row", ${spreadsheetSafe('"column"')} AS "column", code, ${spreadsheetSafe('message')} AS message FROM ${t.errors} ${ERROR_ORDER})
+    TO '${file.replace(/'/g, "''")}' (HEADER, DELIMITER ',')`);
 }
 
 /**

@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import { splitCsvLine } from '@uitkomst/domain';
 import type { SubmissionError } from '../submissions/submission.entity';
 import { loadArrowStream } from './arrow-loader';
+import { checkCsvHeader, checkDelimiter, checkJsonShape, checkTextEncoding, diagnoseCsv, FileProblem, MAX_COLUMNS } from './file-checks';
 import type { FileFormat } from './file-formats';
 
 export interface RawTable {
@@ -29,14 +30,24 @@ export class UnreadableFileError extends Error {}
 
 const quoteLiteral = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
+/**
+ * Loads the file; throws FileProblem (or UnreadableFileError) when the file as a whole cannot be taken in.
+ * JSON and Parquet are checked for their shape first: DuckDB's readers would crash or stall on some files.
+ */
 export async function loadRawTable(conn: DuckDBConnection, format: FileFormat, filePath: string, table: string): Promise<RawTable> {
   switch (format) {
     case 'csv': return loadCsv(conn, filePath, table);
-    case 'json': return loadWithDuckDb(conn, table, `read_json($1, format = 'array', records = true, sample_size = -1)`, filePath, 'record');
-    case 'ndjson': return loadWithDuckDb(conn, table, `read_json($1, format = 'newline_delimited', records = true, sample_size = -1)`, filePath, 'line');
-    case 'parquet': return loadWithDuckDb(conn, table, `read_parquet($1)`, filePath, 'record');
+    case 'json':
+      checkJsonShape(filePath, 'json');
+      return loadWithDuckDb(conn, table, `read_json($1, format = 'array', records = true, sample_size = -1)`, filePath, 'record');
+    case 'ndjson':
+      checkJsonShape(filePath, 'ndjson');
+      return loadWithDuckDb(conn, table, `read_json($1, format = 'newline_delimited', records = true, sample_size = -1)`, filePath, 'line');
+    case 'parquet':
+      await checkParquetColumns(conn, filePath);
+      return loadWithDuckDb(conn, table, `read_parquet($1)`, filePath, 'record');
     case 'arrow': {
-      const names = await reading(loadArrowStream(conn, filePath, table));
+      const names = await reading(loadArrowStream(conn, filePath, table, MAX_COLUMNS));
       return { names, cells: names.map((_, i) => `#${i + 1}`), rowOffset: 1, unit: 'record', headerRow: null, malformed: [] };
     }
   }
@@ -47,14 +58,26 @@ async function reading<T>(step: Promise<T>): Promise<T> {
   try {
     return await step;
   } catch (err) {
+    if (err instanceof FileProblem) throw err;
     throw new UnreadableFileError(plainReaderMessage(err as Error));
   }
 }
 
-/** DuckDB's reader messages, without any echoed file content. */
-function plainReaderMessage(err: Error): string {
-  const first = String(err.message ?? err).split('\n')[0].replace(/\d{9}/g, '(withheld)');
+/** DuckDB's reader messages: the first line, without its error class, the server's file path or echoed digits. */
+export function plainReaderMessage(err: Error): string {
+  const first = String(err.message ?? err).split('\n')[0]
+    .replace(/^[A-Za-z ]*Error: /, '')
+    .replace(/(["'])(?:\/|[A-Za-z]:\\)[^"']*\1/g, 'the file')
+    .replace(/\d{9}/g, '(withheld)');
   return first.length > 300 ? `${first.slice(0, 300)}...` : first;
+}
+
+async function checkParquetColumns(conn: DuckDBConnection, filePath: string) {
+  const r = await reading(conn.runAndReadAll(`SELECT count(*) FROM parquet_schema($1) WHERE num_children IS NULL OR num_children = 0`, [filePath]));
+  const leaves = Number(r.getRows()[0][0]);
+  if (leaves > MAX_COLUMNS) {
+    throw new FileProblem('TOO_MANY_COLUMNS', `The file has ${leaves} columns; a file has at most ${MAX_COLUMNS}: the key columns and one per measure (GET /api/v1/submissions/template.csv).`);
+  }
 }
 
 async function columnsOf(conn: DuckDBConnection, table: string): Promise<{ name: string; type: string }[]> {
@@ -79,18 +102,26 @@ async function loadWithDuckDb(conn: DuckDBConnection, table: string, reader: str
   };
 }
 
-/** First line of a CSV (header), without BOM, split on the delimiter with double-quote handling. */
+/**
+ * First line of a CSV (header), without BOM, split on the delimiter with double-quote handling. Refuses
+ * UTF-16 and binary files, and headers too long or too wide, before DuckDB reads the file.
+ */
 export function sniffCsvHeader(filePath: string): { delimiter: ',' | ';'; names: string[] } {
   const fd = fs.openSync(filePath, 'r');
   const buf = Buffer.alloc(1 << 16);
   const n = fs.readSync(fd, buf, 0, buf.length, 0);
+  const size = fs.fstatSync(fd).size;
   fs.closeSync(fd);
-  let text = buf.subarray(0, n).toString('utf8');
+  const head = buf.subarray(0, n);
+  checkTextEncoding(head);
+  let text = head.toString('utf8');
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const line = text.split(/\r?\n/, 1)[0];
+  const line = text.split(/\r?\n|\r/, 1)[0];
   const count = (ch: string) => line.split(ch).length - 1;
   const delimiter = count(';') > count(',') ? ';' : ',';
   const names = splitCsvLine(line, delimiter);
+  checkCsvHeader(head, size, delimiter, names.length);
+  checkDelimiter(line, names.length);
   return { delimiter, names };
 }
 
@@ -105,9 +136,13 @@ async function loadCsv(conn: DuckDBConnection, filePath: string, table: string):
   const header = sniffCsvHeader(filePath);
   const rejects = `${table}_rejects`;
   const scans = `${table}_rejects_scan`;
-  await reading(conn.run(`CREATE OR REPLACE TEMP TABLE ${table} AS SELECT * FROM read_csv($1, header = true, delim = ${quoteLiteral(header.delimiter)},
+  try {
+    await reading(conn.run(`CREATE OR REPLACE TEMP TABLE ${table} AS SELECT * FROM read_csv($1, header = true, delim = ${quoteLiteral(header.delimiter)},
       quote = '"', escape = '"', all_varchar = true, null_padding = false, store_rejects = true,
       rejects_table = ${quoteLiteral(rejects)}, rejects_scan = ${quoteLiteral(scans)})`, [filePath]));
+  } catch (err) {
+    throw diagnoseCsv(filePath) ?? err;
+  }
   const columns = await columnsOf(conn, table);
   const rejected = await conn.runAndReadAll(`SELECT DISTINCT CAST(line AS INTEGER), error_type FROM ${rejects} ORDER BY 1`);
   await conn.run(`DROP TABLE IF EXISTS ${rejects}; DROP TABLE IF EXISTS ${scans}`);

@@ -15,8 +15,10 @@ import { IngestionService } from './ingestion.service';
 import type { z } from 'zod';
 import type { FactsQuery, HistoryQuery, ListQuery } from './submission.dto';
 
+/** A CSV cell; text a spreadsheet would run as a formula (= + - @, tab, CR first) gets a leading apostrophe. */
 const csvCell = (v: unknown) => {
-  const s = v === null || v === undefined ? '' : String(v);
+  const raw = v === null || v === undefined ? '' : String(v);
+  const s = typeof v === 'string' && /^[=+\-@\t\r]/.test(raw) ? `'${raw}` : raw;
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 };
 

@@ -45,6 +45,16 @@ export const ListQuery = z.object({
 
 export const GetQuery = z.object({ wait: z.coerce.number().min(0).max(60).default(0) });
 
+export const UploadQuery = z.object({ wait: z.coerce.number().min(0).max(60).default(0), filename: z.string().max(255).optional() });
+
+/** The message of a 422 answer: how many errors, the first with where it is, and where to find them all. */
+export function rejectionMessage(s: Submission): string {
+  const first = s.errorsSample[0];
+  const where = first ? [first.row !== null ? `row ${first.row}` : null, first.column !== null ? `column "${first.column}"` : null].filter(Boolean).join(', ') : '';
+  const detail = first ? ` First: ${where ? `${where}: ` : ''}${first.code}: ${first.message}` : '';
+  return `The file was rejected with ${s.errorCount} error${s.errorCount === 1 ? '' : 's'}; nothing was stored.${detail} Every error: ${submissionPath(s.id)}/errors.csv`;
+}
+
 export const FactsQuery = z.object(page);
 
 export const HistoryQuery = z.object({

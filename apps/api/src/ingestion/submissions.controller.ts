@@ -1,16 +1,17 @@
-import { Controller, Get, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, Param, ParseUUIDPipe, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiConsumes, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { AuthenticatedKey } from '../auth/api-keys.service';
 import { CurrentKey, Roles } from '../auth/auth.guard';
 import { parseWith } from '../common/zod-body';
 import type { AppConfig } from '../config';
+import { UploadRateLimitGuard } from '../security/rate-limits';
 import { APP_CONFIG } from '../tokens';
 import { Inject } from '@nestjs/common';
 import { SUPPORTED_MEDIA_TYPES } from './file-formats';
 import { IngestionService } from './ingestion.service';
 import { errorsToCsv, SubmissionReadsService, templateCsv } from './submission-reads.service';
-import { FactsQuery, GetQuery, ListQuery, submissionPath, TemplateQuery, toSubmissionView } from './submission.dto';
+import { FactsQuery, GetQuery, ListQuery, rejectionMessage, submissionPath, TemplateQuery, toSubmissionView, UploadQuery } from './submission.dto';
 import { receiveUpload } from './upload-receiver';
 
 @ApiTags('submissions')
@@ -23,13 +24,23 @@ export class SubmissionsController {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  @Post() @Roles('submitter')
+  @Post() @Roles('submitter') @UseGuards(UploadRateLimitGuard)
   @ApiConsumes(...SUPPORTED_MEDIA_TYPES, 'multipart/form-data')
-  @ApiOperation({ summary: 'Upload a file of indicators (raw body or multipart field "file"); 202 with the new submission, 200 with the existing one for the same content' })
+  @ApiOperation({ summary: 'Upload a file of indicators (raw body or multipart field "file"); 202 with the new submission, 200 with the existing one for the same content; with wait=N (seconds, max 60) 201 when accepted and 422 when rejected within that time' })
+  @ApiQuery({ name: 'wait', required: false, description: 'Seconds (at most 60) to wait for validation before answering' })
+  @ApiQuery({ name: 'filename', required: false, description: 'The file name, when the body is raw and has no Content-Disposition' })
   async upload(@CurrentKey() key: AuthenticatedKey, @Req() req: Request, @Res() res: Response) {
+    const { wait } = parseWith(UploadQuery, req.query, 'query');
     const upload = await receiveUpload(req, this.ingestion.uploadDir, this.config.maxUploadBytes);
     const { submission, existing } = await this.ingestion.submitUpload(key, upload);
-    res.status(existing ? 200 : 202).location(submissionPath(submission.id)).json({ ...toSubmissionView(submission), existing });
+    const shown = wait > 0 && !this.ingestion.isFinal(submission.status) ? await this.reads.get(key, submission.id, wait) : submission;
+    const view = { ...toSubmissionView(shown), existing };
+    res.location(submissionPath(shown.id));
+    if (shown.status === 'rejected') {
+      res.status(422).json({ statusCode: 422, error: 'Unprocessable Entity', message: rejectionMessage(shown), ...view });
+      return;
+    }
+    res.status(existing ? 200 : this.ingestion.isFinal(shown.status) ? 201 : 202).json(view);
   }
 
   @Get() @Roles('submitter') @ApiOperation({ summary: 'Submissions of your organisation (admin: all), newest first' })

@@ -52,6 +52,9 @@ function hashingCounter(maxBytes: number) {
 
 /** Writes a stream to a new file in `dir`, hashing it; removes the file on failure. */
 export async function streamToFile(source: Readable, dir: string, maxBytes: number): Promise<{ filePath: string; sha256: string; byteSize: number }> {
+  // The source may fail (e.g. a multipart body ending mid-file) before the pipeline below listens; an
+  // 'error' event without a listener would take the whole process down. The pipeline still sees the error.
+  source.on('error', () => undefined);
   await fs.promises.mkdir(dir, { recursive: true });
   const filePath = path.join(dir, `${randomUUID()}.part`);
   const counter = hashingCounter(maxBytes);
@@ -109,7 +112,13 @@ function receiveMultipart(req: Request, dir: string, maxBytes: number): Promise<
         return;
       }
       upload = streamToFile(file, dir, maxBytes).then((r) => ({ ...r, format, filename: info.filename?.slice(0, 255) ?? null }));
-      upload.catch(() => file.resume());
+      // A failed file (too large) is destroyed; busboy would wait forever for it to drain, so answer now.
+      upload.catch((err) => {
+        if (!(err instanceof SizeLimitExceeded)) return file.resume();
+        req.unpipe(parser);
+        req.resume();
+        reject(err);
+      });
     });
     parser.on('error', (err) => reject(new BadRequestException(`multipart body unreadable: ${(err as Error).message}`)));
     parser.on('close', () => {

@@ -44,6 +44,8 @@ export const HELPER_MACROS = [
      WHEN regexp_matches(x, '[0-9]{9}') THEN '(value withheld)'
      WHEN length(x) > 60 THEN '"' || left(x, 60) || '..."' ELSE '"' || x || '"' END`,
   `CREATE OR REPLACE TEMP MACRO ingest_num(x) AS CASE WHEN x = floor(x) AND abs(x) < 1e15 THEN CAST(CAST(x AS BIGINT) AS VARCHAR) ELSE CAST(x AS VARCHAR) END`,
+  // The number in a value cell. DuckDB's cast also takes digit separators ('1_000'), which no submitter means.
+  `CREATE OR REPLACE TEMP MACRO ingest_number(x) AS CASE WHEN contains(x, '_') THEN NULL ELSE TRY_CAST(x AS DOUBLE) END`,
 ];
 
 export function createTablesSql(t: StagingTables): string[] {
@@ -104,7 +106,7 @@ export function valuesTableSql(t: StagingTables, raw: RawTable, plan: ColumnPlan
   return `CREATE OR REPLACE TEMP TABLE ${t.values} AS
     SELECT v._row, v._col, v.site_code, v.municipality_code, v.period, v.client_group, v.measure, v.value_text,
            ${measureKindSql('v.measure', measures)} AS kind,
-           TRY_CAST(v.value_text AS DOUBLE) AS value_num, TRY_CAST(v.period || '-01' AS DATE) AS period_date
+           ingest_number(v.value_text) AS value_num, TRY_CAST(v.period || '-01' AS DATE) AS period_date
       FROM (${source}) v`;
 }
 
@@ -273,7 +275,7 @@ export function keySetsSql(t: StagingTables, raw: RawTable, plan: ColumnPlan, me
     SELECT *, TRY_CAST(period || '-01' AS DATE) AS period_start FROM (
       SELECT site_code, municipality_code, period, client_group, bit_or(b) AS mask, sum(b) AS bits, count(*) AS n,
              count(*) FILTER (WHERE ${suspect}) AS suspect${ruleValues}
-        FROM (SELECT v.*, ${measureBitSql('v.measure', measures)} AS b, TRY_CAST(v.value_text AS DOUBLE) AS value_num FROM (${rawValuesSql(t, raw, plan)}) v)
+        FROM (SELECT v.*, ${measureBitSql('v.measure', measures)} AS b, ingest_number(v.value_text) AS value_num FROM (${rawValuesSql(t, raw, plan)}) v)
        GROUP BY site_code, municipality_code, period, client_group)`;
 }
 

@@ -67,7 +67,8 @@ export class RegistryAdminController {
   constructor(private readonly registry: RegistryService) {}
 
   @Get('organisations') @ApiOperation({ summary: 'Registered organisations with their publication consent' })
-  organisations() {
+  async organisations(@CurrentKey() key: AuthenticatedKey) {
+    await this.registry.audit.record(actorOf(key), 'organisation.list', 'organisation', null);
     return this.registry.listOrganisations();
   }
 

@@ -12,7 +12,7 @@ import { Site } from './entities/site.entity';
 
 @Injectable()
 export class RegistryService {
-  constructor(@InjectDataSource() readonly db: DataSource, private readonly audit: AuditService) {}
+  constructor(@InjectDataSource() readonly db: DataSource, readonly audit: AuditService) {}
 
   async isEmpty(): Promise<boolean> {
     return (await this.db.getRepository(Municipality).count()) === 0;
