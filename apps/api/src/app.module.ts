@@ -11,12 +11,15 @@ import { QueryModule } from './query/query.module';
 import { IngestionModule } from './ingestion/ingestion.module';
 import { RegistryModule } from './registry/registry.module';
 import { ReleasesModule } from './releases/releases.module';
+import { SecurityModule } from './security/security.module';
+import { BackupModule } from './backup/backup.module';
+import { ReconciliationModule } from './reconciliation/reconciliation.module';
 import { APP_CONFIG, WAREHOUSE } from './tokens';
 
 export interface AppModuleOptions { config: AppConfig; databaseUrl: string; embedded: boolean; warehouse: Warehouse }
 
 /** Feature modules, one folder per capability. */
-const FEATURES = [AuditModule, AuthModule, RegistryModule, MetricsModule, ReleasesModule, QueryModule, IngestionModule];
+const FEATURES = [SecurityModule, AuditModule, AuthModule, RegistryModule, MetricsModule, ReleasesModule, QueryModule, IngestionModule, ReconciliationModule, BackupModule];
 
 @Global()
 @Module({})

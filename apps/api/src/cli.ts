@@ -1,10 +1,11 @@
 /** `npm run cli -- <command>`: operating Uitkomst from the shell. Each capability adds its commands to COMMANDS. */
 import { adminCommands } from './cli/admin-commands';
+import { backupCommands } from './cli/backup-commands';
 import { CliCommand, parseArgs } from './cli/command';
 import { submitCommand } from './cli/submit-command';
 import { metricsCommands } from './cli/metrics-commands';
 
-const COMMANDS: CliCommand[] = [...adminCommands, ...metricsCommands, submitCommand];
+const COMMANDS: CliCommand[] = [...adminCommands, ...metricsCommands, submitCommand, ...backupCommands];
 
 function help() {
   console.log('Usage: npm run cli -- <command> [options]\n');

@@ -14,7 +14,11 @@ export function dataSourceOptions(url: string, embedded: boolean): DataSourceOpt
     synchronize: false,
     uuidExtension: 'pgcrypto',
     installExtensions: false,
-    extra: { max: embedded ? 1 : 10 },
+    // A connection attempt that gets no answer fails after 5 s instead of hanging (requests answer 503);
+    // keep-alive notices a dead server on idle connections; the pool's error handler (TypeORM's) keeps an
+    // idle connection's error from crashing the process, and new connections are made once the server is back.
+    connectTimeoutMS: 5000,
+    extra: { max: embedded ? 1 : 10, keepAlive: true },
     logging: ['error'],
   };
 }

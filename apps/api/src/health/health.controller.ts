@@ -4,8 +4,27 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Warehouse } from '@uitkomst/warehouse';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
+import { isDatabaseUnavailable } from '../common/database-unavailable';
 import type { AppConfig } from '../config';
+import { ReconciliationService } from '../reconciliation/reconciliation.service';
 import { APP_CONFIG, WAREHOUSE } from '../tokens';
+
+/** A store that does not answer within this time counts as down: health must answer quickly, never hang. */
+export const HEALTH_TIMEOUT_MS = Number(process.env.HEALTH_TIMEOUT_MS ?? 2000);
+
+function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Health is public: say what is wrong without host names, ports or user names from driver messages. */
+function publicError(e: unknown): string {
+  if (e instanceof Error && / did not answer within /.test(e.message)) return e.message;
+  return isDatabaseUnavailable(e) ? 'unreachable' : 'query failed';
+}
 
 @ApiTags('health')
 @Controller('api')
@@ -14,18 +33,25 @@ export class HealthController {
     @InjectDataSource() private readonly db: DataSource,
     @Inject(WAREHOUSE) private readonly warehouse: Warehouse,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly reconciliation: ReconciliationService,
   ) {}
 
-  @Get('health') @ApiOperation({ summary: 'State of PostgreSQL (registry) and DuckDB (facts and metrics)' })
+  @Get('health') @ApiOperation({ summary: 'State of PostgreSQL (registry) and DuckDB (facts and metrics); 503 when one is down' })
   async health(@Res({ passthrough: true }) res: Response) {
-    const postgres = await this.db.query('SELECT version() AS v').then(
-      ([r]) => ({ status: 'up', embedded: !this.config.databaseUrl, version: String(r.v).split(' on ')[0] }),
-      (e) => ({ status: 'down', embedded: !this.config.databaseUrl, error: String(e.message ?? e) }));
-    const duckdb = await this.warehouse.query<{ v: string; facts: number }>('SELECT version() AS v, (SELECT count(*) FROM fact_values)::INTEGER AS facts').then(
-      ([r]) => ({ status: 'up', version: r.v, factValues: r.facts }),
-      (e) => ({ status: 'down', error: String(e.message ?? e) }));
+    const embedded = !this.config.databaseUrl;
+    const [postgres, duckdb] = await Promise.all([
+      within(this.db.query('SELECT version() AS v'), HEALTH_TIMEOUT_MS, 'PostgreSQL').then(
+        ([r]) => ({ status: 'up', embedded, version: String(r.v).split(' on ')[0] }),
+        (e) => ({ status: 'down', embedded, error: publicError(e) })),
+      within(this.warehouse.query<{ v: string; facts: number }>('SELECT version() AS v, (SELECT count(*) FROM fact_values)::INTEGER AS facts'), HEALTH_TIMEOUT_MS, 'DuckDB').then(
+        ([r]) => ({ status: 'up', version: r.v, factValues: r.facts }),
+        (e) => ({ status: 'down', error: publicError(e) })),
+    ]);
     const ok = postgres.status === 'up' && duckdb.status === 'up';
     res.status(ok ? 200 : 503);
-    return { status: ok ? 'ok' : 'degraded', mode: this.config.mode, postgres, duckdb };
+    const last = this.reconciliation.last;
+    // Counts only: details (submission and release ids) are at GET /api/v1/admin/reconciliation.
+    const reconciliation = last ? { at: last.startedAt, repairs: last.actions.length, problems: last.problems.length } : null;
+    return { status: ok ? 'ok' : 'degraded', mode: this.config.mode, postgres, duckdb, reconciliation };
   }
 }

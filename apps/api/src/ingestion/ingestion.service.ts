@@ -3,7 +3,7 @@
  * Idempotent per organisation and content hash; all or nothing; the warehouse side is in fact-pipeline.ts.
  * Other code submits files in-process with `submitFile` and hears about accepted data through `onAccepted`.
  */
-import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Warehouse } from '@uitkomst/warehouse';
 import * as fs from 'node:fs';
@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { DataSource, In, IsNull } from 'typeorm';
 import { Actor, AuditService } from '../audit/audit.service';
 import type { AuthenticatedKey } from '../auth/api-keys.service';
+import { isDatabaseUnavailable } from '../common/database-unavailable';
 import type { AppConfig } from '../config';
 import { Submission, SubmissionError } from '../submissions/submission.entity';
 import { APP_CONFIG, WAREHOUSE } from '../tokens';
@@ -40,12 +41,23 @@ function currentMonth(now = new Date()): string {
   return `${now.getUTCFullYear()}-${String(now.getUTCMonth() + 1).padStart(2, '0')}`;
 }
 
+/** Waits between attempts while PostgreSQL is unreachable: 0.5 s doubling up to 5 s. */
+const RETRY_MS = (attempt: number) => Math.min(5000, 500 * 2 ** attempt);
+
+/** A place in the order of DuckDB commits: the PostgreSQL bookkeeping of commits runs in that same order. */
+interface CommitTurn { previous: Promise<void>; done: () => void }
+
 @Injectable()
-export class IngestionService implements OnApplicationBootstrap {
+export class IngestionService implements OnModuleDestroy {
   private readonly log = new Logger('Ingestion');
   private readonly listeners: AcceptedListener[] = [];
   private readonly processing = new Map<string, Promise<Submission>>();
   private readonly receiving = new Map<string, Promise<unknown>>();
+  /** Resolves when the bookkeeping of every commit so far is done; extended inside the writer at each commit. */
+  private bookkeeping: Promise<void> = Promise.resolve();
+  private lastAcceptedAt = 0;
+  private openTurns = 0;
+  private closing = false;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -56,7 +68,22 @@ export class IngestionService implements OnApplicationBootstrap {
 
   get uploadDir() { return path.join(this.config.dataDir, 'uploads'); }
   errorsFileOf(id: string) { return path.join(this.config.dataDir, 'submissions', `${id}.errors.csv`); }
-  private storedFileOf(id: string, format: string) { return path.join(this.uploadDir, `${id}.${format}`); }
+  storedFileOf(id: string, format: string) { return path.join(this.uploadDir, `${id}.${format}`); }
+
+  /** Before the connections close (TypeORM closes them at application shutdown): stop waiting for PostgreSQL. */
+  onModuleDestroy() {
+    this.closing = true;
+  }
+
+  /** Resolves once every submission committed in DuckDB so far is recorded in PostgreSQL (backups wait for this). */
+  bookkept(): Promise<void> {
+    return this.bookkeeping;
+  }
+
+  /** Commits in DuckDB whose PostgreSQL bookkeeping has not finished yet. */
+  get pendingCommits(): number {
+    return this.openTurns;
+  }
 
   /** Registers a listener called after every accepted submission (e.g. the metrics build); returns an unsubscribe. */
   onAccepted(listener: AcceptedListener): () => void {
@@ -139,30 +166,77 @@ export class IngestionService implements OnApplicationBootstrap {
 
   private async process(id: string, key: AuthenticatedKey | null): Promise<Submission> {
     const repo = this.db.getRepository(Submission);
-    const submission = await repo.findOneByOrFail({ id });
+    const submission = await this.whileUnavailable(`submission ${id}`, () => repo.findOneByOrFail({ id }));
     const actor: Actor = key ? actorOf(key) : { keyId: submission.apiKeyId, organisationCode: submission.organisationCode };
     const filePath = this.storedFileOf(id, submission.format);
-    await repo.update({ id }, { status: 'validating' });
+    await this.whileUnavailable(`submission ${id}`, () => repo.update({ id }, { status: 'validating' }));
     let outcome: { validation: ValidationResult; commit: CommitResult | null };
+    const turn: { taken: CommitTurn | null } = { taken: null };
     try {
-      const registry = await readRegistrySnapshot(this.db, submission.organisationCode);
-      outcome = await validateAndLoad(this.warehouse, {
-        submissionId: id, filePath, format: submission.format as FileFormat, registry,
-        currentMonth: currentMonth(), errorsFile: this.errorsFileOf(id),
-      }, () => new Date());
-    } catch (err) {
-      this.log.error(`submission ${id} could not be processed: ${err?.stack ?? err}`);
-      const failure: SubmissionError = { row: null, column: null, code: 'PROCESSING_FAILED', message: 'The file could not be processed because of a server error; please submit it again later.' };
-      outcome = { validation: { layout: null, rowCount: 0, valueCount: 0, errorCount: 1, errorsSample: [failure] }, commit: null };
+      try {
+        const registry = await this.whileUnavailable(`submission ${id}`, () => readRegistrySnapshot(this.db, submission.organisationCode));
+        outcome = await validateAndLoad(this.warehouse, {
+          submissionId: id, filePath, format: submission.format as FileFormat, registry,
+          currentMonth: currentMonth(), errorsFile: this.errorsFileOf(id),
+        }, () => {
+          // Called on the warehouse writer when the commit starts, so turns are taken in commit order.
+          turn.taken = this.takeTurn();
+          return this.nextAcceptedAt();
+        });
+      } catch (err) {
+        this.log.error(`submission ${id} could not be processed: ${err?.stack ?? err}`);
+        const failure: SubmissionError = { row: null, column: null, code: 'PROCESSING_FAILED', message: 'The file could not be processed because of a server error; please submit it again later.' };
+        outcome = { validation: { layout: null, rowCount: 0, valueCount: 0, errorCount: 1, errorsSample: [failure] }, commit: null };
+      }
+      if (turn.taken) await turn.taken.previous;
+      const result = await this.whileUnavailable(`submission ${id}`, () => this.finish(submission, actor, outcome.validation, outcome.commit));
+      await fs.promises.rm(filePath, { force: true });
+      return result;
+    } finally {
+      turn.taken?.done();
     }
-    await fs.promises.rm(filePath, { force: true });
-    return this.finish(submission, actor, outcome.validation, outcome.commit);
+  }
+
+  /** The next place in the commit order (see `bookkeeping`). */
+  private takeTurn(): CommitTurn {
+    const previous = this.bookkeeping;
+    let resolve!: () => void;
+    this.bookkeeping = new Promise<void>((r) => { resolve = r; });
+    this.openTurns++;
+    let open = true;
+    return { previous, done: () => {
+      if (open) this.openTurns--;
+      open = false;
+      resolve();
+    } };
+  }
+
+  /** Acceptance times strictly increase in commit order, so they order the versions of a value. */
+  private nextAcceptedAt(): Date {
+    this.lastAcceptedAt = Math.max(Date.now(), this.lastAcceptedAt + 1);
+    return new Date(this.lastAcceptedAt);
+  }
+
+  /** Runs `fn`, retrying while PostgreSQL is unreachable (until the app shuts down); other errors pass. */
+  private async whileUnavailable<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await fn();
+      } catch (err) {
+        if (this.closing || !this.db.isInitialized || !isDatabaseUnavailable(err)) throw err;
+        if (attempt === 0) this.log.warn(`${what}: PostgreSQL is unreachable (${(err as Error).message}); retrying until it is back`);
+        await new Promise((r) => setTimeout(r, RETRY_MS(attempt)).unref());
+      }
+    }
   }
 
   private async finish(submission: Submission, actor: Actor, v: ValidationResult, commit: CommitResult | null): Promise<Submission> {
     const id = submission.id;
     const accepted = commit !== null;
     const saved = await this.db.transaction(async (m) => {
+      // A retry after a lost connection may find the first attempt committed: then there is nothing left to do.
+      const [current] = await m.query(`SELECT status FROM submissions WHERE id = $1 FOR UPDATE`, [id]);
+      if (current && FINAL.includes(current.status)) return m.findOneByOrFail(Submission, { id });
       await m.update(Submission, { id }, {
         status: accepted ? 'accepted' : 'rejected', layout: v.layout, rowCount: v.rowCount, valueCount: accepted ? commit.valueCount : v.valueCount,
         errorCount: v.errorCount, errorsSample: v.errorsSample, finishedAt: new Date(),
@@ -193,22 +267,12 @@ export class IngestionService implements OnApplicationBootstrap {
     }
   }
 
-  /** After a restart: finish submissions that were left received or validating. */
-  async onApplicationBootstrap() {
-    const stuck = await this.db.getRepository(Submission).findBy({ status: In(['received', 'validating']) });
-    for (const s of stuck) {
-      const [facts] = await this.warehouse.query<{ n: number }>(`SELECT CAST(count(*) AS INTEGER) AS n FROM fact_values WHERE submission_id = $1`, [s.id]);
-      if (facts.n > 0) {
-        await this.db.getRepository(Submission).update({ id: s.id }, { status: 'accepted', valueCount: facts.n, finishedAt: new Date() });
-        this.log.warn(`submission ${s.id} had its facts stored before a restart: marked accepted`);
-      } else if (fs.existsSync(this.storedFileOf(s.id, s.format))) {
-        this.log.warn(`submission ${s.id} was interrupted by a restart: validating it again`);
-        this.startProcessing(s.id, null);
-      } else {
-        const lost: SubmissionError = { row: null, column: null, code: 'PROCESSING_FAILED', message: 'The upload was interrupted by a server restart; please submit the file again.' };
-        await this.db.getRepository(Submission).update({ id: s.id }, { status: 'rejected', errorCount: 1, errorsSample: [lost], finishedAt: new Date() });
-      }
-    }
+  /** Validates again a submission left `received` or `validating` by a restart whose stored file is still there (see ReconciliationService). */
+  resume(id: string): Promise<Submission> {
+    const running = this.processing.get(id);
+    if (running) return running;
+    this.startProcessing(id, null);
+    return this.processing.get(id)!;
   }
 
   isFinal(status: Submission['status']) {
