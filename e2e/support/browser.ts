@@ -49,7 +49,9 @@ export interface AxeViolation { id: string; impact: string | null; help: string;
 
 /** axe-core (WCAG 2.0/2.1 A and AA rules); returns the serious and critical violations. */
 export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
-  await page.addScriptTag({ content: fs.readFileSync(AXE, 'utf8') });
+  // served from the page's own origin, so the app's Content-Security-Policy (script-src 'self') stays enforced
+  await page.route('**/__e2e/axe.js', (route) => route.fulfill({ contentType: 'text/javascript', body: fs.readFileSync(AXE, 'utf8') }));
+  await page.addScriptTag({ url: '/__e2e/axe.js' });
   const result = await page.evaluate(async () => {
     const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: AxeViolation[] }> } }).axe;
     const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } });
