@@ -1,127 +1,210 @@
 /**
- * Ingestion throughput: a long-layout CSV of ROWS rows (default 1,000,000) uploaded over HTTP to a fresh app
- * (temp DATA_DIR, embedded PGlite) until `accepted`, next to DuckDB's own read of the same file
- * (`CREATE TABLE t AS SELECT * FROM read_csv(file)`) into a table in a fresh database file, in the same process
- * with DuckDB's default settings (as the warehouse). The baseline runs before and after the upload and the
- * faster of the two counts, so that a busy machine does not flatter the ratio. Reports rows per second for both,
- * the ratio of the times and the goal (HTTP at most 1.5 x DuckDB). Needs the build (`npm run bench` runs it first).
+ * Ingestion: long-layout files from the fixture generator uploaded over HTTP to the app (`node
+ * apps/api/dist/main.js`, production mode, started from a template with the fixtures registry) until the
+ * submission is `accepted`, each next to DuckDB loading the very same file into a table in a fresh database file
+ * in the bench process, interleaved run by run (baseline first on even runs, the app first on odd runs).
+ *  - CSV at three sizes (full: 1M, 3M, 10M rows; --quick: 100k, 300k, 1M), baseline DuckDB `COPY t FROM file`;
+ *  - 1M rows as Arrow IPC and as Parquet, baselines apache-arrow + DuckDB's appender and `COPY t FROM file.parquet`;
+ *  - the app's peak RSS (VmHWM after a reset) during each upload.
+ * Every upload holds rows no earlier upload to the same app held (consecutive slices of the fixture file), so
+ * nothing is superseded; when the fixture rows run out, the next runs get a fresh app from the template. Each app
+ * first gets a small upload that is not measured (the first submission after a start pays one-off costs).
+ * The app's debounced metrics rebuild after each accepted upload is switched off (METRICS_DEBOUNCE_MS): it runs on
+ * the warehouse's single writer, and an upload arriving during it waits for it (see docs/performance.md).
  */
-const GOAL = 1.5;
 const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
+const { startApp, uploadUntilFinal } = require('./lib/app-process');
+const { sliceCsv, csvToArrow, csvToParquet } = require('./lib/fixtures');
+const duck = require('./lib/duck');
+const { prepared, onCleanup } = require('./lib/shared');
+const { figure, median } = require('./lib/results');
 
-const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
-const dist = path.join(__dirname, '..', 'apps', 'api', 'dist');
+const MEDIA = { csv: 'text/csv', arrow: 'application/vnd.apache.arrow.stream', parquet: 'application/vnd.apache.parquet' };
+const EXT = { csv: 'csv', arrow: 'arrows', parquet: 'parquet' };
+const NO_REBUILD = { METRICS_DEBOUNCE_MS: '2000000000' }; // below 2^31 ms, which setTimeout would treat as 1 ms
+const HEADLINE_ROWS = 1_000_000;
+const WARM_UP_ROWS = 10_000;
 
-/** Writes ROWS valid long rows over the registry's sites, their served municipalities, months and groups. */
-async function writeLongCsv(file, sites, measures, groups, validFrom) {
-  const out = fs.createWriteStream(file);
-  out.write('site_code,municipality_code,period,client_group,measure,value\n');
-  let written = 0;
-  let chunk = '';
-  outer: for (let year = 2016; year <= 2025; year++) {
-    for (let month = 1; month <= 12; month++) {
-      const period = `${year}-${String(month).padStart(2, '0')}`;
-      for (const s of sites) {
-        if (validFrom.get(s.municipality) > `${period}-01`) continue;
-        for (const g of groups) {
-          for (const m of measures) {
-            chunk += `${s.site},${s.municipality},${period},${g},${m},${(written % 97) + 3}\n`;
-            if (++written === ROWS) break outer;
-          }
-          if (chunk.length > 1 << 20) {
-            if (!out.write(chunk)) await new Promise((r) => out.once('drain', r));
-            chunk = '';
-          }
-        }
-      }
-    }
-  }
-  out.end(chunk);
-  await new Promise((r) => out.once('finish', r));
-  if (written < ROWS) throw new Error(`registry too small for ${ROWS} rows (wrote ${written})`);
+function settings(quick) {
+  return quick
+    ? { scale: 1, sizes: [100_000, 300_000, 1_000_000], runs: { growth: 2, headline: 3, formats: 1 } }
+    : { scale: 3, sizes: [1_000_000, 3_000_000, 10_000_000], runs: { growth: 3, headline: 3, formats: 3 } };
 }
 
-async function run() {
-  require(require.resolve('reflect-metadata', { paths: [dist] }));
-  const { buildApp } = require(path.join(dist, 'app.factory.js'));
-  const { loadConfig } = require(path.join(dist, 'config.js'));
-  const { runFirstStart } = require(path.join(dist, 'boot', 'first-start.js'));
-  const { RegistryService } = require(path.join(dist, 'registry', 'registry.service.js'));
-  const { ApiKeysService } = require(path.join(dist, 'auth', 'api-keys.service.js'));
-  const { generateRegistry } = require(require.resolve('@uitkomst/fixtures', { paths: [dist] }));
-  const { DuckDBInstance } = require(require.resolve('@duckdb/node-api', { paths: [dist] }));
-
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'uitkomst-bench-'));
-  const config = loadConfig({ DATA_DIR: dataDir, UITKOMST_MODE: 'demo' }, { webDir: null, loadDemo: false, port: 0, maxUploadBytes: 2 * 1024 ** 3 });
-  const built = await buildApp(config, { embeddedInMemory: true, logger: ['error'] });
-  try {
-    await built.app.listen(0, '127.0.0.1');
-    const url = `http://127.0.0.1:${built.app.getHttpServer().address().port}`;
-    await runFirstStart(built.app);
-    const seed = generateRegistry({});
-    await built.app.get(RegistryService).importRegistry({ keyId: null, organisationCode: null }, seed);
-    const admin = await built.app.get(ApiKeysService).create({ keyId: null, organisationCode: null }, { role: 'admin', label: 'bench' });
-    const sites = seed.sites.flatMap((s) => s.municipalityCodes.map((m) => ({ site: s.code, municipality: m })));
-    const { MEASURE_CODES, CLIENT_GROUPS } = require(require.resolve('@uitkomst/domain', { paths: [dist] }));
-    const file = path.join(dataDir, 'bench-long.csv');
-    const municipalities = await built.app.get(RegistryService).db.query(`SELECT code, valid_from::text AS valid_from FROM municipalities`);
-    const validFrom = new Map(municipalities.map((m) => [m.code, m.valid_from]));
-    await writeLongCsv(file, sites, MEASURE_CODES.filter((m) => !/^(exits|survey|days|first_offers)/.test(m)), CLIENT_GROUPS, validFrom);
-    const bytes = fs.statSync(file).size;
-
-    // DuckDB's own read of the same file into a table, same process: in a database file like the warehouse (the
-    // baseline of the goal), and in memory for reference. Each run gets a fresh instance and database file.
-    let baselineRuns = 0;
-    const duckRead = async (inFile) => {
-      const duck = await DuckDBInstance.create(inFile ? path.join(dataDir, `baseline-${baselineRuns++}.duckdb`) : ':memory:');
-      const conn = await duck.connect();
-      const started = process.hrtime.bigint();
-      await conn.run(`CREATE TABLE t AS SELECT * FROM read_csv($1, header = true)`, [file]);
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      conn.closeSync();
-      duck.closeSync();
-      return ms;
-    };
-    const duckMemMs = await duckRead(false);
-    const duckFileBefore = await duckRead(true);
-
-    const t = process.hrtime.bigint();
-    const res = await fetch(`${url}/api/v1/submissions`, {
-      method: 'POST', headers: { authorization: `Bearer ${admin.key}`, 'content-type': 'text/csv', 'content-length': String(bytes) }, body: await fs.openAsBlob(file),
-    });
-    const posted = await res.json();
-    if (res.status !== 202) throw new Error(`upload answered ${res.status}: ${JSON.stringify(posted)}`);
-    const uploadMs = Number(process.hrtime.bigint() - t) / 1e6;
-    let s = posted;
-    while (!['accepted', 'rejected'].includes(s.status)) {
-      s = await (await fetch(`${url}/api/v1/submissions/${posted.id}?wait=60`, { headers: { authorization: `Bearer ${admin.key}` } })).json();
+/** The runs in the order they are measured: round by round, every size and format in each round. */
+function plan({ sizes, runs }) {
+  const list = [];
+  const rounds = Math.max(runs.growth, runs.headline, runs.formats);
+  for (let round = 0; round < rounds; round++) {
+    for (const rows of sizes) {
+      if (round < (rows === HEADLINE_ROWS ? runs.headline : runs.growth)) list.push({ format: 'csv', rows, round });
     }
-    const httpMs = Number(process.hrtime.bigint() - t) / 1e6;
-    if (s.status !== 'accepted') throw new Error(`bench file rejected: ${JSON.stringify(s.errors.slice(0, 3))}`);
-    const duckFileAfter = await duckRead(true);
-    const duckMs = Math.min(duckFileBefore, duckFileAfter);
-    const ratio = httpMs / duckMs;
-    const [load1] = os.loadavg();
-    return {
-      rows: ROWS,
-      'file MB': bytes / 1024 ** 2,
-      'machine': `${os.availableParallelism?.() ?? os.cpus().length} cpus, load ${load1.toFixed(2)}`,
-      'duckdb -> db file ms (best of 2)': duckMs,
-      'duckdb -> db file ms (runs)': `${duckFileBefore.toFixed(0)} before, ${duckFileAfter.toFixed(0)} after`,
-      'duckdb -> db file rows/s': ROWS / (duckMs / 1000),
-      'duckdb -> memory ms (reference)': duckMemMs,
-      'http upload until 202 ms': uploadMs,
-      'http upload until accepted ms': httpMs,
-      'http rows/s': ROWS / (httpMs / 1000),
-      'ratio http / duckdb db file': ratio,
-      'goal': `ratio <= ${GOAL}: ${ratio <= GOAL ? 'met' : 'NOT met'}`,
-    };
-  } finally {
-    await built.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    if (round < runs.formats) list.push({ format: 'arrow', rows: HEADLINE_ROWS, round }, { format: 'parquet', rows: HEADLINE_ROWS, round });
   }
+  return list;
+}
+
+/** Hands out fixture rows no upload to the current app has held; a fresh app when they run out. */
+class AppWithFreshRows {
+  constructor(template, set) {
+    this.template = template;
+    this.setFile = set.facts;
+    this.totalRows = set.rows;
+    this.app = null;
+    this.cursor = 0;
+    this.apps = 0;
+  }
+
+  async rowsFor(count) {
+    if (count + WARM_UP_ROWS > this.totalRows) throw new Error(`the fixture set has ${this.totalRows} rows, fewer than ${count}`);
+    if (!this.app || this.cursor + count > this.totalRows) {
+      await this.app?.stop();
+      this.app = await startApp({ template: this.template, env: NO_REBUILD });
+      this.apps++;
+      this.cursor = 0;
+      await this.warmUp();
+    }
+    const skip = this.cursor;
+    this.cursor += count;
+    return { app: this.app, skip };
+  }
+
+  /** A first small upload, not measured: the first submission after a start pays one-off costs (macros, JIT). */
+  async warmUp() {
+    const file = path.join(path.dirname(this.setFile), `warm-up-${this.apps}.csv`);
+    await sliceCsv(this.setFile, 0, WARM_UP_ROWS, file);
+    await uploadUntilFinal(this.app, file, MEDIA.csv);
+    fs.rmSync(file, { force: true });
+    this.cursor = WARM_UP_ROWS;
+  }
+
+  stop() {
+    return this.app?.stop();
+  }
+}
+
+/** Writes the run's file (not timed) and returns its path and size. */
+async function runFile(dir, set, run, skip) {
+  const csv = path.join(dir, `run-${run.format}-${run.rows}-${run.round}.csv`);
+  await sliceCsv(set.facts, skip, run.rows, csv);
+  if (run.format === 'csv') return { file: csv, bytes: fs.statSync(csv).size, extra: [] };
+  const file = csv.replace(/csv$/, EXT[run.format]);
+  if (run.format === 'arrow') await csvToArrow(csv, file);
+  else await duck.withFreshDb(dir, (conn) => csvToParquet(conn, csv, file));
+  return { file, bytes: fs.statSync(file).size, extra: [csv] };
+}
+
+const BASELINE = { csv: duck.copyCsv, arrow: duck.appendArrow, parquet: duck.copyParquet };
+
+async function measure(app, dir, run, file) {
+  const baseline = () => BASELINE[run.format](dir, file);
+  const upload = async () => {
+    app.resetPeak();
+    const rssBefore = app.rssMb();
+    const r = await uploadUntilFinal(app, file, MEDIA[run.format]);
+    return { ms: r.ms, uploadMs: r.uploadMs, peakMb: app.peakMb(), rssBeforeMb: rssBefore, values: r.submission.valueCount };
+  };
+  if (run.round % 2 === 0) {
+    const baselineMs = await baseline();
+    return { ...(await upload()), baselineMs };
+  }
+  const r = await upload();
+  return { ...r, baselineMs: await baseline() };
+}
+
+const fmtRows = (n) => (n >= 1e6 ? `${n / 1e6}M` : `${n / 1e3}k`);
+const LABEL = { csv: 'long CSV', arrow: 'Arrow IPC', parquet: 'Parquet' };
+const BASELINE_LABEL = {
+  csv: 'DuckDB COPY of the same file into a table',
+  arrow: 'apache-arrow reader + DuckDB appender, same file (DuckDB has no built-in Arrow IPC reader)',
+  parquet: 'DuckDB COPY of the same Parquet file into a table',
+};
+
+function figures(results, { sizes }) {
+  const of = (format, rows) => results.filter((r) => r.format === format && r.rows === rows);
+  const out = [];
+  for (const format of ['csv', 'arrow', 'parquet']) {
+    for (const rows of format === 'csv' ? sizes : [HEADLINE_ROWS]) {
+      const rs = of(format, rows);
+      if (!rs.length) continue;
+      const headline = rows === HEADLINE_ROWS;
+      const goal = !headline ? null : format === 'csv' ? 1.5 : 1.3;
+      out.push(figure({
+        name: `ingest ${fmtRows(rows)} rows ${LABEL[format]} over HTTP until accepted`,
+        value: median(rs.map((r) => r.ms)), unit: 'ms',
+        baseline: BASELINE_LABEL[format], baselineValue: median(rs.map((r) => r.baselineMs)),
+        ratio: median(rs.map((r) => r.ms / r.baselineMs)),
+        goal: goal ? `ratio <= ${goal}` : null, check: goal ? (_v, ratio) => ratio <= goal : null,
+        runs: rs.length, samples: rs.map((r) => r.ms), baselineSamples: rs.map((r) => r.baselineMs),
+        rowsPerSecond: Math.round(rows / (median(rs.map((r) => r.ms)) / 1000)),
+        uploadOnlyMs: median(rs.map((r) => r.uploadMs)), fileMb: rs[0].bytes / 1024 ** 2,
+      }));
+    }
+  }
+  const csvAt = (rows) => median(of('csv', rows).map((r) => r.ms));
+  const duckAt = (rows) => median(of('csv', rows).map((r) => r.baselineMs));
+  const [base] = sizes;
+  for (const rows of sizes.slice(1)) {
+    const factor = rows / base;
+    out.push(figure({
+      name: `ingest CSV growth: ${fmtRows(rows)} rows (${factor}x) vs ${fmtRows(base)} rows`,
+      value: csvAt(rows), unit: 'ms', baseline: `the same at ${fmtRows(base)} rows (1x)`, baselineValue: csvAt(base),
+      goal: `about ${factor} (linear)`, runs: of('csv', rows).length,
+      msPerMillionRows: csvAt(rows) / (rows / 1e6), baselineMsPerMillionRows: csvAt(base) / (base / 1e6),
+      duckdbRatio: duckAt(rows) / duckAt(base),
+    }));
+  }
+  const peakAt = (rows) => median(of('csv', rows).map((r) => r.peakMb));
+  const headline = of('csv', HEADLINE_ROWS);
+  out.push(figure({
+    name: `app peak RSS during the ${fmtRows(HEADLINE_ROWS)}-row CSV ingest`,
+    value: peakAt(HEADLINE_ROWS), unit: 'MB', baseline: 'size of the CSV file', baselineValue: headline[0].bytes / 1024 ** 2,
+    goal: null, runs: headline.length, samples: headline.map((r) => r.peakMb),
+    rssBeforeMb: median(headline.map((r) => r.rssBeforeMb)), peakAboveRssBeforeMb: median(headline.map((r) => r.peakMb - r.rssBeforeMb)),
+  }));
+  const last = sizes[sizes.length - 1];
+  out.push(figure({
+    name: `app peak RSS during CSV ingest: ${fmtRows(last)} rows vs ${fmtRows(base)} rows (file ${last / base}x)`,
+    value: peakAt(last), unit: 'MB', baseline: `peak RSS during the ${fmtRows(base)}-row ingest`, baselineValue: peakAt(base),
+    goal: 'bounded: ratio < 2', check: (_v, ratio) => ratio < 2, runs: of('csv', last).length,
+    fileRatio: of('csv', last)[0].bytes / of('csv', base)[0].bytes,
+  }));
+  for (const format of ['arrow', 'parquet']) {
+    const rs = of(format, HEADLINE_ROWS);
+    if (!rs.length) continue;
+    out.push(figure({
+      name: `app peak RSS during the ${fmtRows(HEADLINE_ROWS)}-row ${LABEL[format]} ingest`,
+      value: median(rs.map((r) => r.peakMb)), unit: 'MB', baseline: `size of the ${LABEL[format]} file`, baselineValue: rs[0].bytes / 1024 ** 2,
+      runs: rs.length, rssBeforeMb: median(rs.map((r) => r.rssBeforeMb)),
+    }));
+  }
+  return out;
+}
+
+async function run({ quick, log }) {
+  const s = settings(quick);
+  const { set, template } = await prepared(s.scale);
+  const dir = fs.mkdtempSync(path.join(set.dir, 'ingestion-'));
+  const apps = new AppWithFreshRows(template, set);
+  onCleanup(() => apps.stop());
+  const results = [];
+  try {
+    for (const r of plan(s)) {
+      const { app, skip } = await apps.rowsFor(r.rows);
+      const { file, bytes, extra } = await runFile(dir, set, r, skip);
+      const m = await measure(app, dir, r, file);
+      if (m.values !== r.rows) throw new Error(`${path.basename(file)}: ${m.values} values accepted, expected ${r.rows}`);
+      results.push({ ...r, ...m, bytes });
+      log(`${r.format} ${fmtRows(r.rows)} run ${r.round + 1}: app ${m.ms.toFixed(0)} ms (upload ${m.uploadMs.toFixed(0)}), DuckDB ${m.baselineMs.toFixed(0)} ms, peak RSS ${m.peakMb.toFixed(0)} MB`);
+      for (const f of [file, ...extra]) fs.rmSync(f, { force: true });
+    }
+  } finally {
+    await apps.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  log(`fixture scale ${s.scale} (${set.rows} rows), ${apps.apps} app start(s) from the template`);
+  return figures(results, s);
 }
 
 module.exports = { run };
