@@ -83,9 +83,12 @@ export function checkPeriodsInRelease(name: string, rel: LoadedRelease, periods:
 }
 
 export function checkUnitsInRelease(name: string, rel: LoadedRelease, units: string[], levels: string[] = []) {
-  const allowed = levels.length ? levels.flatMap((l) => rel.unitsByLevel.get(l) ?? []) : [...rel.unitLevel.keys()];
+  // a lookup per unit on the hot path; the list of allowed units is only built for the error
+  const published = (u: string) => rel.unitLevel.has(u) && (levels.length === 0 || levels.includes(rel.unitLevel.get(u)!));
   for (const u of units) {
-    if (!allowed.includes(u)) throw badParameter(name, `unit "${u}" is not published${levels.length ? ` at level ${levels.join(', ')}` : ''} in release ${rel.id}`, allowed);
+    if (published(u)) continue;
+    const allowed = levels.length ? levels.flatMap((l) => rel.unitsByLevel.get(l) ?? []) : [...rel.unitLevel.keys()];
+    throw badParameter(name, `unit "${u}" is not published${levels.length ? ` at level ${levels.join(', ')}` : ''} in release ${rel.id}`, allowed);
   }
 }
 
