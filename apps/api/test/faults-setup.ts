@@ -6,36 +6,17 @@
  */
 import 'reflect-metadata';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { buildApp, BuiltApp } from '../src/app.factory';
 import { AppConfig, loadConfig } from '../src/config';
 
-export const ROOT = path.resolve(__dirname, '../../..');
+export { createDatabase } from './test-app';
 
-export async function createDatabase(serverUrl = process.env.DATABASE_URL!): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `uitkomst_test_${randomBytes(6).toString('hex')}`;
-  const admin = new Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const c = new Client({ connectionString: serverUrl });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
-}
+export const ROOT = path.resolve(__dirname, '../../..');
 
 export const tempDir = (prefix: string) => fs.mkdtempSync(path.join(os.tmpdir(), `uitkomst-${prefix}-`));
 

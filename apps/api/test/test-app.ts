@@ -24,7 +24,8 @@ export interface TestApp extends BuiltApp {
   backend: Backend;
 }
 
-async function createDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+/** A fresh database on the PostgreSQL server of `serverUrl` (default DATABASE_URL), dropped by `drop()`. */
+export async function createDatabase(serverUrl = process.env.DATABASE_URL!): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `uitkomst_test_${randomBytes(6).toString('hex')}`;
   const admin = new Client({ connectionString: serverUrl });
   await admin.connect();
