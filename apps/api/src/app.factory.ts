@@ -32,7 +32,7 @@ export interface BuildOptions {
 
 export async function buildApp(config: AppConfig, opts: BuildOptions = {}): Promise<BuiltApp> {
   const embedded = config.databaseUrl ? null : await startEmbeddedPostgres(opts.embeddedInMemory ? null : path.join(config.dataDir, 'postgres'));
-  const warehouse = await Warehouse.open(opts.warehouseFile ?? path.join(config.dataDir, 'warehouse.duckdb'));
+  const warehouse = await Warehouse.open(opts.warehouseFile ?? path.join(config.dataDir, 'warehouse.duckdb'), config.duckdb);
   try {
     const app = await NestFactory.create<NestExpressApplication>(
       AppModule.forRoot({ config, databaseUrl: config.databaseUrl ?? embedded!.url, embedded: !!embedded, warehouse }),

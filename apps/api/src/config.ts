@@ -19,6 +19,7 @@ export interface AppConfig {
   rateLimitPublicPerMinute: number; // public reads per client address and minute; 0 disables
   rateLimitUploadsPerMinute: number; // uploads per API key and minute; 0 disables
   trustProxy: string | number | boolean; // Express 'trust proxy': which X-Forwarded-For hops give the client address
+  duckdb: { memoryLimit: string | null; threads: number | null }; // DUCKDB_MEMORY_LIMIT ('2GB'), DUCKDB_THREADS; unset: DuckDB's defaults
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<AppConfig> = {}): AppConfig {
@@ -40,6 +41,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     rateLimitPublicPerMinute: nonNegative('RATE_LIMIT_PUBLIC_PER_MINUTE', env.RATE_LIMIT_PUBLIC_PER_MINUTE, 1200),
     rateLimitUploadsPerMinute: nonNegative('RATE_LIMIT_UPLOADS_PER_MINUTE', env.RATE_LIMIT_UPLOADS_PER_MINUTE, 60),
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    duckdb: { memoryLimit: parseMemoryLimit(env.DUCKDB_MEMORY_LIMIT), threads: positiveOrNull('DUCKDB_THREADS', env.DUCKDB_THREADS) },
     ...overrides,
   };
 }
@@ -48,6 +50,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
 function defaultGeoDir(): string | null {
   const dir = path.resolve(__dirname, '../../../../shared/geo');
   return fs.existsSync(path.join(dir, 'arbeidsmarktregio_2025.topojson')) ? dir : null;
+}
+
+/** '2GB', '512MB', '1.5GiB' (DuckDB's notation) or unset; anything else stops the start with a clear message. */
+export function parseMemoryLimit(value: string | undefined): string | null {
+  if (value === undefined || value.trim() === '') return null;
+  const v = value.trim();
+  if (!/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(v)) throw new Error(`DUCKDB_MEMORY_LIMIT must be a size such as 2GB or 512MB, not "${value}"`);
+  return v;
+}
+
+function positiveOrNull(name: string, value: string | undefined): number | null {
+  if (value === undefined || value.trim() === '') return null;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a whole number of at least 1, not "${value}"`);
+  return n;
 }
 
 /** `https://a.example, https://b.example` -> exact origins; a wildcard is refused (public reads already allow any origin). */

@@ -10,6 +10,21 @@ import { WAREHOUSE_SCHEMA } from './schema';
 
 export type SqlParams = Record<string, DuckDBValue> | DuckDBValue[];
 
+/** DuckDB's resource settings; unset means DuckDB's own default (80% of RAM, one thread per core). */
+export interface WarehouseOptions {
+  /** e.g. '2GB': beyond it DuckDB spills to disk (next to the database file) or evicts cached blocks. */
+  memoryLimit?: string | null;
+  threads?: number | null;
+}
+
+/** The DuckDB instance settings of `options`, for DuckDBInstance.create. */
+export function duckdbSettings(options: WarehouseOptions): Record<string, string> {
+  const settings: Record<string, string> = {};
+  if (options.memoryLimit) settings.memory_limit = options.memoryLimit;
+  if (options.threads) settings.threads = String(options.threads);
+  return settings;
+}
+
 export class Warehouse {
   private writeChain: Promise<unknown> = Promise.resolve();
   private readers: DuckDBConnection[] = [];
@@ -17,9 +32,9 @@ export class Warehouse {
   private constructor(readonly instance: DuckDBInstance, readonly file: string, private writer: DuckDBConnection) {}
 
   /** Opens (or creates) the warehouse; `file` ':memory:' gives a throwaway one for tests. */
-  static async open(file: string): Promise<Warehouse> {
+  static async open(file: string, options: WarehouseOptions = {}): Promise<Warehouse> {
     if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
-    const instance = await DuckDBInstance.create(file);
+    const instance = await DuckDBInstance.create(file, duckdbSettings(options));
     const writer = await instance.connect();
     const wh = new Warehouse(instance, file, writer);
     await writer.run(WAREHOUSE_SCHEMA);

@@ -20,7 +20,7 @@ async function offlineBackup(out: string) {
   const config = loadConfig();
   let warehouse: Warehouse;
   try {
-    warehouse = await Warehouse.open(path.join(config.dataDir, 'warehouse.duckdb'));
+    warehouse = await Warehouse.open(path.join(config.dataDir, 'warehouse.duckdb'), config.duckdb);
   } catch (err) {
     throw new Error(`cannot open the warehouse in ${config.dataDir} (${(err as Error).message.split('\n')[0]}); `
       + 'while the server runs, back up through it: npm run backup -- --key ADMIN_KEY [--url URL]');

@@ -19,7 +19,7 @@ async function withStores<T>(fn: (db: DataSource, warehouse: Warehouse, minDenom
   let warehouse: Warehouse | null = null;
   try {
     await db.initialize();
-    warehouse = await Warehouse.open(path.join(config.dataDir, 'warehouse.duckdb'));
+    warehouse = await Warehouse.open(path.join(config.dataDir, 'warehouse.duckdb'), config.duckdb);
     return await fn(db, warehouse, config.minDenominator);
   } finally {
     await warehouse?.close();

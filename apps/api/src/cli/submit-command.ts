@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { formatOfFilename, MEDIA_TYPES } from '../ingestion/file-formats';
 import type { CliArgs, CliCommand } from './command';
-import { apiKey, serverUrl } from './http-client';
+import { apiKey, postFile, serverUrl } from './http-client';
 
 const FINAL = ['accepted', 'rejected', 'superseded'];
 
@@ -17,15 +17,13 @@ export async function runSubmit(args: CliArgs, out: SubmitOutput = { log: (l) =>
   const auth = { authorization: `Bearer ${apiKey(args)}` };
   const size = fs.statSync(file).size;
   out.log(`uploading ${path.basename(file)} (${size} bytes, ${type}) to ${base}`);
-  const res = await fetch(`${base}/api/v1/submissions?filename=${encodeURIComponent(path.basename(file))}`, {
-    method: 'POST', headers: { ...auth, 'content-type': type, 'content-length': String(size) }, body: await fs.openAsBlob(file),
-  });
-  const posted = (await res.json().catch(() => ({}))) as any;
-  if (res.status !== 202 && res.status !== 200) {
-    out.log(`upload refused: ${res.status} ${posted.code ?? ''} ${posted.message ?? JSON.stringify(posted)}`);
+  const { status, body: posted } = await postFile(`${base}/api/v1/submissions?filename=${encodeURIComponent(path.basename(file))}`,
+    { ...auth, 'content-type': type }, file);
+  if (status !== 202 && status !== 200) {
+    out.log(`upload refused: ${status} ${posted.code ?? ''} ${posted.message ?? JSON.stringify(posted)}`);
     return 1;
   }
-  out.log(`${res.status === 200 ? 'already submitted as' : 'submission'} ${posted.id} (sha256 ${posted.sha256})`);
+  out.log(`${status === 200 ? 'already submitted as' : 'submission'} ${posted.id} (sha256 ${posted.sha256})`);
   let submission = posted;
   let last = '';
   while (!FINAL.includes(submission.status)) {
