@@ -176,17 +176,13 @@ async function startApp({ registryFile = null, template = null, reuse = null, en
 
 /** Uploads a file as the raw body and waits for the final status; returns { ms, uploadMs, status, submission }. */
 async function uploadUntilFinal(app, file, contentType) {
-  const bytes = fs.statSync(file).size;
   const t = process.hrtime.bigint();
-  const res = await fetch(`${app.url}/api/v1/submissions`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${app.adminKey}`, 'content-type': contentType, 'content-length': String(bytes), 'content-disposition': `attachment; filename="${path.basename(file)}"` },
-    body: await fs.openAsBlob(file),
-    duplex: 'half',
-  });
-  const posted = await res.json();
+  // The CLI's upload (`npm run cli -- submit`): the file streamed from disk, as curl -T would send it.
+  const { postFile } = require(path.join(API_DIST, 'cli', 'http-client'));
+  const { status, body: posted } = await postFile(`${app.url}/api/v1/submissions`,
+    { authorization: `Bearer ${app.adminKey}`, 'content-type': contentType, 'content-disposition': `attachment; filename="${path.basename(file)}"` }, file);
   const uploadMs = Number(process.hrtime.bigint() - t) / 1e6;
-  if (res.status !== 202) throw new Error(`upload of ${path.basename(file)} answered ${res.status}: ${JSON.stringify(posted).slice(0, 500)}`);
+  if (status !== 202) throw new Error(`upload of ${path.basename(file)} answered ${status}: ${JSON.stringify(posted).slice(0, 500)}`);
   let s = posted;
   while (!['accepted', 'rejected', 'failed'].includes(s.status)) {
     s = await call(app.url, 'GET', `/api/v1/submissions/${posted.id}?wait=60`, { key: app.adminKey });
