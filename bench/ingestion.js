@@ -5,7 +5,8 @@
  * in the bench process, interleaved run by run (baseline first on even runs, the app first on odd runs).
  *  - CSV at three sizes (full: 1M, 3M, 10M rows; --quick: 100k, 300k, 1M), baseline DuckDB `COPY t FROM file`;
  *  - 1M rows as Arrow IPC and as Parquet, baselines apache-arrow + DuckDB's appender and `COPY t FROM file.parquet`;
- *  - the app's peak RSS (VmHWM after a reset) during each upload.
+ *  - the app's peak RSS (VmHWM after a reset) during each upload, and for the smallest and largest CSV again in an
+ *    app started with DUCKDB_MEMORY_LIMIT (docs/operations.md), to show what bounds it.
  * Every upload holds rows no earlier upload to the same app held (consecutive slices of the fixture file), so
  * nothing is superseded; when the fixture rows run out, the next runs get a fresh app from the template. Each app
  * first gets a small upload that is not measured (the first submission after a start pays one-off costs).
@@ -24,6 +25,7 @@ const MEDIA = { csv: 'text/csv', arrow: 'application/vnd.apache.arrow.stream', p
 const EXT = { csv: 'csv', arrow: 'arrows', parquet: 'parquet' };
 const NO_REBUILD = { METRICS_DEBOUNCE_MS: '2000000000' }; // below 2^31 ms, which setTimeout would treat as 1 ms
 const HEADLINE_ROWS = 1_000_000;
+const MEMORY_LIMIT = '512MB';
 const WARM_UP_ROWS = 10_000;
 
 function settings(quick) {
@@ -47,8 +49,9 @@ function plan({ sizes, runs }) {
 
 /** Hands out fixture rows no upload to the current app has held; a fresh app when they run out. */
 class AppWithFreshRows {
-  constructor(template, set) {
+  constructor(template, set, env = NO_REBUILD) {
     this.template = template;
+    this.env = env;
     this.setFile = set.facts;
     this.totalRows = set.rows;
     this.app = null;
@@ -60,7 +63,7 @@ class AppWithFreshRows {
     if (count + WARM_UP_ROWS > this.totalRows) throw new Error(`the fixture set has ${this.totalRows} rows, fewer than ${count}`);
     if (!this.app || this.cursor + count > this.totalRows) {
       await this.app?.stop();
-      this.app = await startApp({ template: this.template, env: NO_REBUILD });
+      this.app = await startApp({ template: this.template, env: this.env });
       this.apps++;
       this.cursor = 0;
       await this.warmUp();
@@ -155,7 +158,7 @@ function figures(results, { sizes }) {
       duckdbRatio: duckAt(rows) / duckAt(base),
     }));
   }
-  const peakAt = (rows) => median(of('csv', rows).map((r) => r.peakMb));
+  const peakAt = (rows, format = 'csv') => median(of(format, rows).map((r) => r.peakMb));
   const headline = of('csv', HEADLINE_ROWS);
   out.push(figure({
     name: `app peak RSS during the ${fmtRows(HEADLINE_ROWS)}-row CSV ingest`,
@@ -170,6 +173,19 @@ function figures(results, { sizes }) {
     goal: 'bounded: ratio < 2', check: (_v, ratio) => ratio < 2, runs: of('csv', last).length,
     fileRatio: of('csv', last)[0].bytes / of('csv', base)[0].bytes,
   }));
+  const limited = of('csv-limited', last);
+  if (limited.length && of('csv-limited', base).length) {
+    out.push(figure({
+      name: `app peak RSS during CSV ingest with DUCKDB_MEMORY_LIMIT=${MEMORY_LIMIT}: ${fmtRows(last)} rows vs ${fmtRows(base)} rows`,
+      value: peakAt(last, 'csv-limited'), unit: 'MB', baseline: `the same at ${fmtRows(base)} rows`, baselineValue: peakAt(base, 'csv-limited'),
+      goal: 'bounded: ratio < 2', check: (_v, ratio) => ratio < 2, runs: limited.length,
+    }));
+    out.push(figure({
+      name: `ingest ${fmtRows(last)} rows long CSV with DUCKDB_MEMORY_LIMIT=${MEMORY_LIMIT}`,
+      value: median(limited.map((r) => r.ms)), unit: 'ms', baseline: 'the same without a limit (DuckDB default: 80 % of RAM)',
+      baselineValue: csvAt(last), goal: null, runs: limited.length, samples: limited.map((r) => r.ms),
+    }));
+  }
   for (const format of ['arrow', 'parquet']) {
     const rs = of(format, HEADLINE_ROWS);
     if (!rs.length) continue;
@@ -187,13 +203,19 @@ async function run({ quick, log }) {
   const { set, template } = await prepared(s.scale);
   const dir = fs.mkdtempSync(path.join(set.dir, 'ingestion-'));
   const apps = new AppWithFreshRows(template, set);
+  const limitedApps = new AppWithFreshRows(template, set, { ...NO_REBUILD, DUCKDB_MEMORY_LIMIT: MEMORY_LIMIT });
   onCleanup(() => apps.stop());
+  onCleanup(() => limitedApps.stop());
   const results = [];
+  const smallest = s.sizes[0];
+  const largest = s.sizes[s.sizes.length - 1];
+  const limitedRuns = Array.from({ length: s.runs.growth }, (_, round) => [smallest, largest].map((rows) => ({ format: 'csv-limited', rows, round }))).flat();
   try {
-    for (const r of plan(s)) {
-      const { app, skip } = await apps.rowsFor(r.rows);
-      const { file, bytes, extra } = await runFile(dir, set, r, skip);
-      const m = await measure(app, dir, r, file);
+    for (const r of [...plan(s), ...limitedRuns]) {
+      const limited = r.format === 'csv-limited';
+      const { app, skip } = await (limited ? limitedApps : apps).rowsFor(r.rows);
+      const { file, bytes, extra } = await runFile(dir, set, limited ? { ...r, format: 'csv' } : r, skip);
+      const m = await measure(app, dir, limited ? { ...r, format: 'csv' } : r, file);
       if (m.values !== r.rows) throw new Error(`${path.basename(file)}: ${m.values} values accepted, expected ${r.rows}`);
       results.push({ ...r, ...m, bytes });
       log(`${r.format} ${fmtRows(r.rows)} run ${r.round + 1}: app ${m.ms.toFixed(0)} ms (upload ${m.uploadMs.toFixed(0)}), DuckDB ${m.baselineMs.toFixed(0)} ms, peak RSS ${m.peakMb.toFixed(0)} MB`);
@@ -201,9 +223,10 @@ async function run({ quick, log }) {
     }
   } finally {
     await apps.stop();
+    await limitedApps.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   }
-  log(`fixture scale ${s.scale} (${set.rows} rows), ${apps.apps} app start(s) from the template`);
+  log(`fixture scale ${s.scale} (${set.rows} rows), ${apps.apps + limitedApps.apps} app start(s) from the template`);
   return figures(results, s);
 }
 

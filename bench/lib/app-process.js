@@ -130,7 +130,9 @@ async function startApp({ registryFile = null, template = null, reuse = null, en
   };
   const log = fs.openSync(path.join(dataDir, 'app.log'), 'a');
   const started = Date.now();
-  const child = spawn(process.execPath, [...nodeArgs, MAIN], { env: childEnv, stdio: ['ignore', log, log], cwd: ROOT });
+  // BENCH_APP_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles every app the bench starts.
+  const extraArgs = (process.env.BENCH_APP_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, ...extraArgs, MAIN], { env: childEnv, stdio: ['ignore', log, log], cwd: ROOT });
   fs.closeSync(log);
   const url = `http://127.0.0.1:${port}`;
   let stopped = false;

@@ -1,5 +1,6 @@
-import { Warehouse } from '@uitkomst/warehouse';
+import { Warehouse, withThreads } from '@uitkomst/warehouse';
 import { loadConfig } from '../src/config';
+import { backgroundBuildThreads } from '../src/metrics/metrics.service';
 
 describe('DuckDB resource settings (DUCKDB_MEMORY_LIMIT, DUCKDB_THREADS)', () => {
   it('reads them from the environment, unset meaning DuckDB\'s own defaults', () => {
@@ -35,5 +36,31 @@ describe('DuckDB resource settings (DUCKDB_MEMORY_LIMIT, DUCKDB_THREADS)', () =>
     } finally {
       await wh.close();
     }
+  });
+});
+
+describe('threads of a build', () => {
+  const threadsOf = async (wh: Warehouse) => Number((await wh.query<{ t: number }>(`SELECT current_setting('threads') AS t`))[0].t);
+
+  it('sets the instance\'s threads for the call and restores them after, also when it fails', async () => {
+    const wh = await Warehouse.open(':memory:', { threads: 3 });
+    try {
+      const inside = await wh.write((conn) => withThreads(conn, 1, async () => Number((await conn.runAndReadAll(`SELECT current_setting('threads')`)).getRows()[0][0])));
+      expect(inside).toBe(1);
+      expect(await threadsOf(wh)).toBe(3);
+      await expect(wh.write((conn) => withThreads(conn, 2, async () => { throw new Error('model failed'); }))).rejects.toThrow('model failed');
+      expect(await threadsOf(wh)).toBe(3);
+      expect(await wh.write((conn) => withThreads(conn, null, async () => Number((await conn.runAndReadAll(`SELECT current_setting('threads')`)).getRows()[0][0])))).toBe(3);
+    } finally {
+      await wh.close();
+    }
+  });
+
+  it('leaves one core to the public API during automatic rebuilds', () => {
+    expect(backgroundBuildThreads(null, 2)).toBe(1);
+    expect(backgroundBuildThreads(null, 8)).toBe(7);
+    expect(backgroundBuildThreads(4, 8)).toBe(3);
+    expect(backgroundBuildThreads(null, 1)).toBeNull();
+    expect(backgroundBuildThreads(1, 8)).toBeNull();
   });
 });

@@ -25,6 +25,21 @@ export function duckdbSettings(options: WarehouseOptions): Record<string, string
   return settings;
 }
 
+/**
+ * Runs `fn` with the instance's thread count set to `threads` (a DuckDB setting of the whole instance), then
+ * sets it back; `threads` null runs `fn` as is. Call on the writer, inside `write`.
+ */
+export async function withThreads<T>(conn: DuckDBConnection, threads: number | null, fn: () => Promise<T>): Promise<T> {
+  if (!threads) return fn();
+  const before = Number((await conn.runAndReadAll(`SELECT current_setting('threads')`)).getRows()[0][0]);
+  await conn.run(`SET threads = ${Math.max(1, Math.floor(threads))}`);
+  try {
+    return await fn();
+  } finally {
+    await conn.run(`SET threads = ${before}`);
+  }
+}
+
 export class Warehouse {
   private writeChain: Promise<unknown> = Promise.resolve();
   private readers: DuckDBConnection[] = [];

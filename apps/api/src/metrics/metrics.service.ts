@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Warehouse } from '@uitkomst/warehouse';
+import * as os from 'node:os';
 import { DataSource } from 'typeorm';
 import type { AppConfig } from '../config';
 import { IngestionService } from '../ingestion/ingestion.service';
@@ -9,6 +10,15 @@ import { buildMetrics, MetricsTimings, testMetrics } from './run-metrics';
 
 /** Delay after the last accepted upload before the marts are rebuilt, so a burst of uploads triggers one build. */
 export const METRICS_DEBOUNCE_MS = Number(process.env.METRICS_DEBOUNCE_MS ?? 2000);
+
+/**
+ * Threads of an automatic rebuild: one fewer than the warehouse has, so that the public API (its own DuckDB
+ * instance and Node's main thread) keeps a core while the marts are rebuilt; null with a single core.
+ */
+export function backgroundBuildThreads(warehouseThreads: number | null, cores = os.availableParallelism()): number | null {
+  const threads = warehouseThreads ?? cores;
+  return threads > 1 ? threads - 1 : null;
+}
 
 @Injectable()
 export class MetricsService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -52,18 +62,22 @@ export class MetricsService implements OnApplicationBootstrap, OnApplicationShut
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = null;
-      this.buildMetrics().catch((err) => this.log.error(`metrics build failed: ${(err as Error).message}`));
+      this.buildMetrics({ background: true }).catch((err) => this.log.error(`metrics build failed: ${(err as Error).message}`));
     }, delayMs);
     this.timer.unref?.();
   }
 
-  /** Builds the marts now; concurrent callers share a running build and one more follows if asked for. */
-  async buildMetrics(): Promise<MetricsTimings> {
+  /**
+   * Builds the marts now; concurrent callers share a running build and one more follows if asked for.
+   * `background` (the automatic rebuild after uploads) runs on one thread fewer (see backgroundBuildThreads).
+   */
+  async buildMetrics({ background = false } = {}): Promise<MetricsTimings> {
     if (this.running) {
       this.rerun = true;
       return this.running;
     }
-    this.running = buildMetrics(this.db, this.warehouse, { minDenominator: this.config.minDenominator })
+    const threads = background ? backgroundBuildThreads(this.config.duckdb.threads) : null;
+    this.running = buildMetrics(this.db, this.warehouse, { minDenominator: this.config.minDenominator, threads })
       .then((timings) => {
         this.lastBuild = { at: new Date(), timings };
         this.log.log(`marts built in ${Math.round(timings.totalMs)} ms (${timings.build.models.length} models)`);

@@ -4,13 +4,18 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { buildModels, BuildResult, DEFAULT_PROJECT_DIR, loadProject, Project, runTests, TestRun } from '@uitkomst/sql-runner';
-import type { Warehouse } from '@uitkomst/warehouse';
+import { Warehouse, withThreads } from '@uitkomst/warehouse';
 import type { DataSource } from 'typeorm';
 import { syncRegistryToWarehouse } from '../registry/warehouse-sync';
 
 export interface MetricsTimings { syncMs: number; build: BuildResult; totalMs: number }
 
-export interface MetricsRunOptions { minDenominator: number; projectDir?: string }
+export interface MetricsRunOptions {
+  minDenominator: number;
+  projectDir?: string;
+  /** DuckDB threads for the build (default: the warehouse's); automatic rebuilds leave a core to the public API. */
+  threads?: number | null;
+}
 
 /** The metrics project: dbt-like-sql/ at the repository root, or UITKOMST_METRICS_PROJECT when set. */
 export function loadMetricsProject(projectDir = process.env.UITKOMST_METRICS_PROJECT || DEFAULT_PROJECT_DIR): Project {
@@ -29,7 +34,7 @@ export async function buildMetrics(db: DataSource, warehouse: Warehouse, opts: M
   const t0 = performance.now();
   await syncRegistryToWarehouse(db, warehouse);
   const syncMs = performance.now() - t0;
-  const build = await warehouse.write((conn) => buildMetricsOn(conn, opts));
+  const build = await warehouse.write((conn) => withThreads(conn, opts.threads ?? null, () => buildMetricsOn(conn, opts)));
   return { syncMs, build, totalMs: performance.now() - t0 };
 }
 

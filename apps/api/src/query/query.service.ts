@@ -18,12 +18,13 @@ export interface OpenRelease { release: Release; rel: LoadedRelease; latest: boo
 /** Resolves `release` (an id or latest), verifies and loads it once, and answers with caching and format negotiation. */
 @Injectable()
 export class QueryService implements OnModuleDestroy {
-  readonly store = new ReleaseStore();
+  readonly store: ReleaseStore;
   readonly cache = new ResponseCache();
   private latest: { release: Release; at: number } | null = null;
   private readonly byId = new Map<string, Release>();
 
   constructor(readonly releases: ReleasesService, @Inject(APP_CONFIG) private readonly config: AppConfig) {
+    this.store = new ReleaseStore(config.duckdb);
     releases.onPublished(() => {
       this.latest = null;
     });

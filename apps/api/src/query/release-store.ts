@@ -4,6 +4,8 @@
  * grain, period), never the live marts. Queries run on a small pool of connections.
  */
 import { DuckDBConnection, DuckDBInstance, DuckDBValue } from '@duckdb/node-api';
+import { duckdbSettings, WarehouseOptions } from '@uitkomst/warehouse';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { RELEASE_TABLES, ReleaseManifest, ReleaseTable, TABLE_SPECS } from '../releases/release-manifest';
 import { PartitionCache } from './partition-cache';
@@ -36,9 +38,12 @@ export class ReleaseStore {
   readonly partitions = new PartitionCache(this);
   private peers = new Map<string, Promise<Map<string, PeerLink[]>>>();
 
+  /** DUCKDB_MEMORY_LIMIT and DUCKDB_THREADS apply here as to the warehouse; threads default to the cores (queries run side by side on the pool). */
+  constructor(private readonly options: WarehouseOptions = {}) {}
+
   private async open(): Promise<void> {
     if (this.instance) return;
-    this.instance = await DuckDBInstance.create(':memory:', { threads: String(Math.max(2, Math.min(8, POOL_SIZE))) });
+    this.instance = await DuckDBInstance.create(':memory:', duckdbSettings({ ...this.options, threads: this.options.threads ?? os.availableParallelism() }));
     for (let i = 0; i < POOL_SIZE; i++) this.idle.push(await this.instance.connect());
   }
 
