@@ -35,6 +35,9 @@ const tooLarge = (maxBytes: number) => new PayloadTooLargeException({
 
 class SizeLimitExceeded extends Error {}
 
+/** How long a refused multipart upload waits for its partial file to be removed before answering. */
+const FILE_CLEANUP_WAIT_MS = 5000;
+
 /** Hashes and counts what passes through; fails once more than maxBytes have passed. */
 function hashingCounter(maxBytes: number) {
   const hash = createHash('sha256');
@@ -120,8 +123,17 @@ function receiveMultipart(req: Request, dir: string, maxBytes: number): Promise<
         reject(err);
       });
     });
-    parser.on('error', (err) => reject(new BadRequestException(`multipart body unreadable: ${(err as Error).message}`)));
+    let unreadable = false;
+    parser.on('error', (err) => {
+      unreadable = true;
+      const failure = new BadRequestException(`multipart body unreadable: ${(err as Error).message}`);
+      if (!upload) return reject(failure);
+      // Answer only once the file part is gone from disk: removed by streamToFile when it failed, here when it was complete.
+      const removed = upload.then((r) => fs.promises.rm(r.filePath, { force: true }), () => undefined);
+      void Promise.race([removed, new Promise((r) => setTimeout(r, FILE_CLEANUP_WAIT_MS).unref())]).then(() => reject(failure));
+    });
     parser.on('close', () => {
+      if (unreadable) return; // answered by the 'error' handler
       if (!upload) return reject(new BadRequestException('the multipart body has no field named "file"'));
       upload.then(resolve, reject);
     });
