@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
 import { DataSource, QueryRunner } from 'typeorm';
+import { isDatabaseUnavailable } from '../common/database-unavailable';
 import { dataSourceOptions } from '../database/data-source-options';
 import { MIGRATIONS } from '../database/migrations';
 import type { BackupManifest, Log } from './backup';
@@ -95,13 +96,16 @@ export async function readNdjson(file: string, each: (lines: string[]) => Promis
   if (batch.length) await each(batch);
 }
 
-/** Embedded PGlite takes one connection at a time and may not have seen the previous one close yet: retry briefly. */
+/**
+ * Embedded PGlite takes one connection at a time and may not have seen the previous one close yet (it then
+ * terminates or resets the new one): retry briefly.
+ */
 async function initialize(ds: DataSource): Promise<DataSource> {
   for (let attempt = 0; ; attempt++) {
     try {
       return await ds.initialize();
     } catch (err) {
-      if (attempt >= 30 || !/Connection terminated/i.test((err as Error).message)) throw err;
+      if (attempt >= 30 || !isDatabaseUnavailable(err)) throw err;
       await new Promise((r) => setTimeout(r, 100));
     }
   }
