@@ -251,6 +251,34 @@ describe('query API over a published release', () => {
       expect(t.national.map((x: any) => x.period)).toEqual(['2024', '2025']);
     });
 
+    it('gives trends of units of several levels, every grain and client group, as the metrics table has them', async () => {
+      const [national] = await getJson(ctx, '/api/v1/metrics?metric=outflow_to_work&level=national&period=2025');
+      const units = ['GM0363', 'AM18', 'WP-AM18-01', national.unit];
+      for (const grain of ['year', 'quarter', 'month']) {
+        for (const clientGroup of ['all', 'ww']) {
+          const t = await getJson(ctx, `/api/v1/trends?metric=outflow_to_work&unit=${units.join(',')}&grain=${grain}&clientGroup=${clientGroup}`);
+          for (const unit of units) {
+            // The metrics endpoint without a period reads the release table with SQL, not the trends cache.
+            const rows = await getJson(ctx, `/api/v1/metrics?metric=outflow_to_work&unit=${unit}&grain=${grain}&clientGroup=${clientGroup}`);
+            const expected = rows.sort((a: any, b: any) => (a.periodStart < b.periodStart ? -1 : a.periodStart > b.periodStart ? 1 : 0))
+              .map((r: any) => [r.period, r.value, r.suppressed]);
+            const series = t.series.find((x: any) => x.unit === unit);
+            expect(series.points.map((x: any) => [x.period, x.value, x.suppressed])).toEqual(expected);
+            expect(expected.length).toBeGreaterThan(0);
+          }
+          expect(t.national.map((x: any) => [x.period, x.value])).toEqual(t.series.find((x: any) => x.unit === national.unit).points.map((x: any) => [x.period, x.value]));
+        }
+      }
+      const csv = await (await fetch(`${ctx.t.url}/api/v1/trends?metric=outflow_to_work&unit=GM0363,AM18&grain=year`, { headers: { accept: 'text/csv' } })).text();
+      const header = csv.split(/\r?\n/)[0].split(',');
+      const unitAndPeriod = csv.trim().split(/\r?\n/).slice(1).map((l) => {
+        const cells = l.split(',');
+        return `${cells[header.indexOf('unit')]} ${cells[header.indexOf('period')]}`;
+      });
+      // Rows of the table formats come unit by unit, period by period (the national series included).
+      expect(unitAndPeriod).toEqual(['AM18 2024', 'AM18 2025', 'GM0363 2024', 'GM0363 2025', `${national.unit} 2024`, `${national.unit} 2025`]);
+    });
+
     it('profiles a unit against the range of its level, with its sites and years since cooperation started', async () => {
       const p = await getJson(ctx, '/api/v1/profile/GM0363?period=2025');
       const m = p.metrics.find((x: any) => x.metric === 'outflow_to_work');
@@ -259,6 +287,11 @@ describe('query API over a published release', () => {
       expect(m.range.min).toBeCloseTo(Math.min(...published), 10);
       expect(m.range.max).toBeCloseTo(Math.max(...published), 10);
       expect(m.range.n).toBe(2);
+      // Two values: the quartiles interpolate between them (quantile type 7, as DuckDB's quantile_cont).
+      const [lo, hi] = [Math.min(...published), Math.max(...published)];
+      expect(m.range.p25).toBeCloseTo(lo + 0.25 * (hi - lo), 10);
+      expect(m.range.median).toBeCloseTo(lo + 0.5 * (hi - lo), 10);
+      expect(m.range.p75).toBeCloseTo(lo + 0.75 * (hi - lo), 10);
       expect(p.sites.map((s: any) => s.code)).toEqual(['WP-AM18-01']);
       expect(p.sites[0]).toMatchObject({ integrationLevel: 'full', startDate: '2012-06-01', yearsSinceStart: 13 });
       expect(p.yearsSinceCooperationStarted).toBe(13);

@@ -109,28 +109,38 @@ export function parseProfileQuery(rel: LoadedRelease, unit: string, q: RawQuery)
 interface Range { metric: string; n: number; min: number | null; p25: number | null; median: number | null; p75: number | null; max: number | null }
 interface SiteRow { code: string; name: string; kind: string; startDate: string | null; integrationLevel: string | null; phase: number | null; teamModel: string | null; coLocated: boolean | null; jointManagement: boolean | null; maturity: string | null }
 
+/** Count, min, quartiles (DuckDB's quantile_cont) and max of the published values of one metric's rows. */
+function rangeOf(metric: string, rows: readonly MetricRow[]): Range | null {
+  const values = rows.filter((r) => !r.suppressed && r.value !== null).map((r) => r.value!);
+  if (values.length === 0) return null;
+  return {
+    metric, n: values.length, min: Math.min(...values), p25: quantileCont(values, 0.25), median: quantileCont(values, 0.5),
+    p75: quantileCont(values, 0.75), max: Math.max(...values),
+  };
+}
+
 const yearsBetween = (from: string, to: string) => Math.floor((Date.parse(to) - Date.parse(from)) / (365.2425 * 86_400_000));
 
 export async function runProfileQuery(store: ReleaseStore, rel: LoadedRelease, p: ProfileParams): Promise<Answer> {
   const level = rel.unitLevel.get(p.unit)!;
   const grain = grainOfPeriod(p.period)!;
-  const base = [grain, p.period, p.clientGroup];
   const siteFilter = level === 'site' ? 'site_code = ?' : level === 'municipality' ? `list_contains(string_split(coalesce(municipality_codes, ''), ','), ?)` : level === 'region' ? 'region_code = ?' : 'false';
-  const [own, national, ranges, sites] = await Promise.all([
-    store.query<MetricRow>(`SELECT ${metricSelect(rel)} FROM ${rel.schema}.metrics WHERE grain = ? AND period = ? AND client_group = ? AND unit = ? AND level = ?`, [...base, p.unit, level]),
-    store.query<MetricRow>(`SELECT ${metricSelect(rel)} FROM ${rel.schema}.metrics WHERE grain = ? AND period = ? AND client_group = ? AND level = 'national'`, base),
-    store.query<Range>(`SELECT metric, CAST(count(value) AS DOUBLE) AS n, CAST(min(value) AS DOUBLE) AS min, CAST(quantile_cont(value, 0.25) AS DOUBLE) AS p25,
-                               CAST(quantile_cont(value, 0.5) AS DOUBLE) AS median, CAST(quantile_cont(value, 0.75) AS DOUBLE) AS p75, CAST(max(value) AS DOUBLE) AS max
-                          FROM ${rel.schema}.metrics WHERE grain = ? AND period = ? AND client_group = ? AND level = ? AND NOT coalesce(suppressed, false) AND value IS NOT NULL
-                         GROUP BY metric`, [...base, level]),
+  // The unit's rows, the national ones and the spread of its level come from the cached partitions of each metric.
+  const [levelParts, nationalParts, sites] = await Promise.all([
+    Promise.all(rel.metrics.map((m) => store.partitions.get(rel, m, level, grain, p.period))),
+    Promise.all(rel.metrics.map((m) => store.partitions.get(rel, m, 'national', grain, p.period))),
     store.query<SiteRow>(`SELECT site_code AS code, name, kind, CAST(start_date AS VARCHAR) AS "startDate", integration_level AS "integrationLevel", CAST(phase AS DOUBLE) AS phase,
                                  team_model AS "teamModel", co_located AS "coLocated", joint_management AS "jointManagement", maturity
                             FROM ${rel.schema}.sites WHERE ${siteFilter} ORDER BY site_code`, level === 'national' ? [] : [p.unit]),
   ]);
+  const inGroup = (rows: readonly MetricRow[]) => rows.filter((r) => r.clientGroup === p.clientGroup);
+  const own = levelParts.flatMap((part) => inGroup(part.byUnit.get(p.unit) ?? []));
+  const national = nationalParts.flatMap((part) => inGroup(part.rows));
+  const ranges = levelParts.map((part, i) => rangeOf(rel.metrics[i], inGroup(part.rows)));
   const periodEnd = own[0]?.periodEnd ?? periodBounds(p.period).end;
   const metrics = METRICS.map((def) => {
     const row = own.find((r) => r.metric === def.code);
-    const range = ranges.find((r) => r.metric === def.code);
+    const range = ranges.find((r) => r?.metric === def.code);
     return {
       metric: def.code, label: def.label, family: def.family, polarity: def.polarity, isProcess: def.process, valueType: def.valueType,
       value: row?.value ?? null, ciLow: row?.ciLow ?? null, ciHigh: row?.ciHigh ?? null, numerator: row?.numerator ?? null, denominator: row?.denominator ?? null,

@@ -98,11 +98,19 @@ const point = (r: MetricRow) => ({
   numerator: r.numerator, denominator: r.denominator, comparison: r.comparison, suppressed: r.suppressed, suppressionReason: r.suppressionReason,
 });
 
+/** Ascending, nulls last: the order DuckDB gives `ORDER BY unit, period_start, period`. */
+function byUnitAndPeriod(a: MetricRow, b: MetricRow): number {
+  const cmp = (x: string | null, y: string | null) => (x === y ? 0 : x === null ? 1 : y === null ? -1 : x < y ? -1 : 1);
+  return cmp(a.unit, b.unit) || cmp(a.periodStart, b.periodStart) || cmp(a.period, b.period);
+}
+
+/** The units' series and the national one, from the cached series of each level (see PartitionCache.series). */
 export async function runTrendsQuery(store: ReleaseStore, rel: LoadedRelease, p: TrendsParams): Promise<Answer> {
-  const w = new Where().eq('metric', p.metric).eq('grain', p.grain).eq('client_group', p.clientGroup);
-  w.clauses.push(`(unit IN (${p.unit.map(() => '?').join(', ')}) OR level = 'national')`);
-  w.params.push(...p.unit);
-  const rows = await store.query<MetricRow>(`SELECT ${metricSelect(rel)} FROM ${rel.schema}.metrics ${w.sql()} ORDER BY unit, period_start, period`, w.params);
+  const levels = [...new Set(['national', ...p.unit.map((u) => rel.unitLevel.get(u)!)])];
+  const parts = new Map(await Promise.all(levels.map(async (level) =>
+    [level, await store.partitions.series(rel, p.metric, level, p.grain, p.clientGroup)] as const)));
+  const units = [...new Set(p.unit)].filter((u) => rel.unitLevel.get(u) !== 'national');
+  const rows = [...parts.get('national')!.rows, ...units.flatMap((u) => parts.get(rel.unitLevel.get(u)!)!.byUnit.get(u) ?? [])].sort(byUnitAndPeriod);
   const series = p.unit.map((unit) => {
     const own = rows.filter((r) => r.unit === unit);
     return { unit, unitName: own[0]?.unitName ?? null, level: rel.unitLevel.get(unit) ?? null, points: own.map(point) };
