@@ -6,6 +6,7 @@ import { metricSelect, MetricRow } from './metric-rows';
 import type { Answer } from './metrics-queries';
 import { clientGroupParam, defaultPeriod } from './metrics-queries';
 import { badParameter, checkAllowed, checkMetric, checkUnitsInRelease, periodBounds, RawQuery, requireParam, singleParam } from './query-params';
+import { PartitionCache } from './partition-cache';
 import type { LoadedRelease, ReleaseStore } from './release-store';
 
 const Z95 = 1.959963984540054;
@@ -133,10 +134,9 @@ export async function runProfileQuery(store: ReleaseStore, rel: LoadedRelease, p
                                  team_model AS "teamModel", co_located AS "coLocated", joint_management AS "jointManagement", maturity
                             FROM ${rel.schema}.sites WHERE ${siteFilter} ORDER BY site_code`, level === 'national' ? [] : [p.unit]),
   ]);
-  const inGroup = (rows: readonly MetricRow[]) => rows.filter((r) => r.clientGroup === p.clientGroup);
-  const own = levelParts.flatMap((part) => inGroup(part.byUnit.get(p.unit) ?? []));
-  const national = nationalParts.flatMap((part) => inGroup(part.rows));
-  const ranges = levelParts.map((part, i) => rangeOf(rel.metrics[i], inGroup(part.rows)));
+  const own = levelParts.flatMap((part) => PartitionCache.select(part, [p.unit], [p.clientGroup]));
+  const national = nationalParts.flatMap((part) => PartitionCache.select(part, [], [p.clientGroup]));
+  const ranges = levelParts.map((part, i) => rangeOf(rel.metrics[i], PartitionCache.select(part, [], [p.clientGroup])));
   const periodEnd = own[0]?.periodEnd ?? periodBounds(p.period).end;
   const metrics = METRICS.map((def) => {
     const row = own.find((r) => r.metric === def.code);

@@ -1,6 +1,6 @@
 /**
  * Hot-path index over a release's metric rows. DuckDB answers one query in a few milliseconds but does not
- * scale to thousands of point lookups per second, so /metrics and /benchmark read whole partitions
+ * scale to thousands of point lookups per second, so /metrics, /benchmark and /profile read whole partitions
  * (metric, level, grain, period: every unit and client group), and /trends whole series (metric, level, grain,
  * client group: every unit and period), once from the release tables and keep them in one bounded LRU,
  * indexed by unit. Releases never change, so a partition never goes stale.
@@ -18,7 +18,7 @@ export class PartitionCache {
 
   constructor(private readonly store: ReleaseStore) {}
 
-  /** Every unit and client group of one metric, level, grain and period: /metrics and /benchmark. */
+  /** Every unit and client group of one metric, level, grain and period: /metrics, /benchmark and /profile. */
   get(rel: LoadedRelease, metric: string, level: string, grain: string, period: string): Promise<Partition> {
     return this.cached(`${rel.id}|${metric}|${level}|${grain}|${period}`, () => this.load(rel,
       `metric = ? AND level = ? AND grain = ? AND period = ?`, [metric, level, grain, period], 'unit, client_group'));
