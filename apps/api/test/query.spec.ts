@@ -242,6 +242,18 @@ describe('query API over a published release', () => {
       for (const l of f.limits) expect(l.high998 - l.low998).toBeGreaterThanOrEqual(l.high95 - l.low95);
     });
 
+    it('draws the funnel of a client group from the same rows the metrics table has, published ones only', async () => {
+      for (const clientGroup of ['all', 'ww']) {
+        const f = await getJson(ctx, `/api/v1/funnel?metric=outflow_to_work&level=municipality&period=2025&clientGroup=${clientGroup}`);
+        const rows = await getJson(ctx, `/api/v1/metrics?metric=outflow_to_work&level=municipality&period=2025&clientGroup=${clientGroup}`);
+        const published = rows.filter((r: any) => !r.suppressed && r.value !== null);
+        expect(published.length).toBeGreaterThan(0);
+        expect(f.points.map((p: any) => [p.unit, p.x, p.y])).toEqual(published.map((r: any) => [r.unit, r.denominator, r.value]));
+        const [national] = await getJson(ctx, `/api/v1/metrics?metric=outflow_to_work&level=national&period=2025&clientGroup=${clientGroup}`);
+        expect(f.nationalValue).toBe(national.value);
+      }
+    });
+
     it('returns trends per unit with the national series', async () => {
       const t = await getJson(ctx, '/api/v1/trends?metric=outflow_to_work&unit=GM0363&grain=year');
       const pts = t.series[0].points;
@@ -327,6 +339,22 @@ describe('query API over a published release', () => {
           expect(num(r.numerator)).toBe(a.numerator);
           expect(num(r.denominator)).toBe(a.denominator);
         }
+      }
+    });
+
+    it('sends the first download of a whole table while it is written, byte for byte what later downloads get from the cache', async () => {
+      for (const format of ['csv', 'csv-excel', 'json']) {
+        const url = `/api/v1/releases/${release.id}/download?format=${format}&table=metrics`;
+        fs.rmSync(path.join(ctx.t.config.dataDir, 'export-cache', release.id, `metrics.${format}`), { force: true });
+        const first = await call(ctx, url);
+        expect(first.status).toBe(200);
+        expect(first.headers.get('content-length')).toBeNull(); // streamed as DuckDB writes it
+        const firstBytes = Buffer.from(await first.arrayBuffer());
+        const cached = await call(ctx, url);
+        const cachedBytes = Buffer.from(await cached.arrayBuffer());
+        expect(Number(cached.headers.get('content-length'))).toBe(cachedBytes.length);
+        expect(firstBytes.equals(cachedBytes)).toBe(true);
+        expect(firstBytes.length).toBeGreaterThan(10_000);
       }
     });
 

@@ -2,7 +2,7 @@
 import { grainOfPeriod, metricByCode, METRICS } from '@uitkomst/domain';
 import { meanFunnelLimits, proportionFunnelLimits, quantileCont, ratioFunnelLimits } from '@uitkomst/stats';
 import type { ColumnSpec } from './formats';
-import { metricSelect, MetricRow } from './metric-rows';
+import type { MetricRow } from './metric-rows';
 import type { Answer } from './metrics-queries';
 import { clientGroupParam, defaultPeriod } from './metrics-queries';
 import { badParameter, checkAllowed, checkMetric, checkUnitsInRelease, periodBounds, RawQuery, requireParam, singleParam } from './query-params';
@@ -53,12 +53,12 @@ export function funnelLimits(metric: string, national: number | null, points: { 
 }
 
 export async function runFunnelQuery(store: ReleaseStore, rel: LoadedRelease, p: FunnelParams): Promise<Answer> {
-  const base = [p.metric, grainOfPeriod(p.period)!, p.period, p.clientGroup];
-  const cond = `metric = ? AND grain = ? AND period = ? AND client_group = ?`;
-  const [rows, national] = await Promise.all([
-    store.query<MetricRow>(`SELECT ${metricSelect(rel)} FROM ${rel.schema}.metrics WHERE ${cond} AND level = ? AND NOT coalesce(suppressed, false) AND value IS NOT NULL ORDER BY unit`, [...base, p.level]),
-    store.query<MetricRow>(`SELECT ${metricSelect(rel)} FROM ${rel.schema}.metrics WHERE ${cond} AND level = 'national'`, base),
+  const grain = grainOfPeriod(p.period)!;
+  const [levelPart, nationalPart] = await Promise.all([
+    store.partitions.get(rel, p.metric, p.level, grain, p.period), store.partitions.get(rel, p.metric, 'national', grain, p.period),
   ]);
+  const rows = PartitionCache.select(levelPart, [], [p.clientGroup]).filter((r) => !r.suppressed && r.value !== null);
+  const national = PartitionCache.select(nationalPart, [], [p.clientGroup]);
   const ratio = metricByCode(p.metric)?.method === 'byar_ratio';
   const nationalValue = ratio ? 1 : national[0]?.value ?? rows[0]?.nationalValue ?? null;
   const points = rows.map((row) => ({ x: (ratio ? row.expected : row.denominator) ?? 0, y: ratio ? row.ratio : row.value, row }));

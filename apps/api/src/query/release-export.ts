@@ -108,8 +108,8 @@ const COPY_OPTIONS = {
 
 /**
  * DuckDB's own writers make the file (far faster than formatting rows in JavaScript), into a temporary
- * file that is then streamed and deleted. Excel CSV gets a BOM so that Excel reads it as UTF-8. With
- * `cacheFile` (whole tables of an immutable release), the file is kept and served again next time.
+ * file that is sent while it is written and deleted afterwards. Excel CSV gets a BOM so that Excel reads it
+ * as UTF-8. With `cacheFile` (whole tables of an immutable release), the file is kept and served again next time.
  */
 export async function streamCopy(conn: DuckDBConnection, res: Response, q: ReturnType<typeof exportQuery>, format: keyof typeof COPY_OPTIONS, cacheFile?: string): Promise<void> {
   if (cacheFile && fs.existsSync(cacheFile)) return sendExport(res, cacheFile, format);
@@ -117,23 +117,62 @@ export async function streamCopy(conn: DuckDBConnection, res: Response, q: Retur
   fs.mkdirSync(path.dirname(file), { recursive: true });
   try {
     const sql = format === 'parquet' ? q.sql : spreadsheetSafeSql(q, format === 'csv-excel');
-    await conn.run(`COPY (${sql}) TO '${file}' (${COPY_OPTIONS[format]})`, q.params);
+    const copied = conn.run(`COPY (${sql}) TO '${file}' (${COPY_OPTIONS[format]})`, q.params).then(() => undefined);
+    try {
+      if (format === 'csv-excel') await write(res, BOM);
+      await streamWhileWritten(res, file, copied);
+    } finally {
+      await copied.catch(() => undefined);
+    }
     if (cacheFile) fs.renameSync(file, cacheFile);
-    await sendExport(res, cacheFile ?? file, format);
   } finally {
     fs.rmSync(file, { force: true });
   }
 }
 
+const BOM = Buffer.from('\uFEFF');
+const READ_CHUNK = 1 << 20;
+const POLL_MS = 5;
+
+/**
+ * Sends a file while DuckDB's COPY is still writing it, so that the download takes about as long as the COPY
+ * rather than the COPY and then the transfer. DuckDB's writers only append, so every byte up to the file's
+ * current size is final. Ends the response once the file is complete. Rejects with the COPY's error (after a
+ * partial answer the exception filter cuts the connection); when the client goes away it stops sending but
+ * still waits for the COPY.
+ */
+export async function streamWhileWritten(res: Response, file: string, written: Promise<void>): Promise<void> {
+  let complete = false;
+  const finished = written.then(() => { complete = true; }, () => { complete = true; });
+  let handle: fs.promises.FileHandle | null = null;
+  try {
+    let pos = 0;
+    while (!res.destroyed) {
+      const last = complete; // a pass that starts after the COPY ended reads to the true end
+      handle ??= await fs.promises.open(file, 'r').catch((err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? null : Promise.reject(err)));
+      const chunk = Buffer.allocUnsafe(READ_CHUNK);
+      const n = handle ? (await handle.read(chunk, 0, READ_CHUNK, pos)).bytesRead : 0;
+      if (n > 0) {
+        pos += n;
+        await write(res, chunk.subarray(0, n));
+      } else if (last) break;
+      else await Promise.race([finished, new Promise((resolve) => setTimeout(resolve, POLL_MS))]);
+    }
+  } finally {
+    await handle?.close();
+  }
+  await written;
+  res.end();
+}
+
 async function sendExport(res: Response, file: string, format: keyof typeof COPY_OPTIONS) {
-  const bom = format === 'csv-excel' ? Buffer.from('\uFEFF') : null;
-  res.setHeader('Content-Length', String(fs.statSync(file).size + (bom?.length ?? 0)));
-  if (bom) await write(res, bom);
+  res.setHeader('Content-Length', String(fs.statSync(file).size + (format === 'csv-excel' ? BOM.length : 0)));
+  if (format === 'csv-excel') await write(res, BOM);
   await streamFile(res, file);
 }
 
 export async function streamFile(res: Response, file: string): Promise<void> {
-  const stream = fs.createReadStream(file);
+  const stream = fs.createReadStream(file, { highWaterMark: READ_CHUNK });
   stream.pipe(res);
   await once(stream, 'close');
 }
