@@ -14,6 +14,39 @@ export interface BuildOptions extends CompileOptions {
   select?: string[]; // build only these models and what they depend on
   transaction?: boolean; // all or nothing (default true): readers never see a half-built set
   onModel?: (timing: ModelTiming) => void;
+  /** Aborting stops the build (its running statement too) and rolls it back with BuildInterrupted. */
+  signal?: AbortSignal;
+}
+
+/** The build was stopped through its signal and rolled back; nothing changed. */
+export class BuildInterrupted extends Error {
+  constructor() {
+    super('the build was interrupted and rolled back');
+    this.name = 'BuildInterrupted';
+  }
+}
+
+/**
+ * Runs one statement of the build so that aborting `signal` interrupts it. DuckDB drops an interrupt that
+ * arrives before the statement has started, so it is repeated until the statement ends.
+ */
+async function interruptible<T>(conn: DuckDBConnection, signal: AbortSignal | undefined, run: () => Promise<T>): Promise<T> {
+  if (!signal) return run();
+  if (signal.aborted) throw new BuildInterrupted();
+  let repeat: NodeJS.Timeout | undefined;
+  const onAbort = () => {
+    conn.interrupt();
+    repeat = setInterval(() => conn.interrupt(), 20);
+  };
+  signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    return await run();
+  } catch (err) {
+    throw signal.aborted ? new BuildInterrupted() : err;
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+    clearInterval(repeat);
+  }
 }
 
 /** An existing relation of the other kind must go first: CREATE OR REPLACE VIEW cannot replace a table. */
@@ -44,13 +77,13 @@ async function applySettings(conn: DuckDBConnection, settings: Record<string, Va
 }
 
 /** Runs the model's iterate statement until it changes nothing; returns the number of rounds that changed rows. */
-async function iterateToFixedPoint(conn: DuckDBConnection, project: Project, model: ModelNode, opts: CompileOptions): Promise<number> {
+async function iterateToFixedPoint(conn: DuckDBConnection, project: Project, model: ModelNode, opts: BuildOptions): Promise<number> {
   const spec = model.iterate!;
   const sql = renderProjectSql(project, spec.sql, `${model.file} iterate`, opts, model.name);
   const reset = await applySettings(conn, spec.settings, `model ${model.name} iterate`);
   try {
     for (let round = 0; round < spec.maxRounds; round++) {
-      const reader = await conn.runAndReadAll(sql);
+      const reader = await interruptible(conn, opts.signal, () => conn.runAndReadAll(sql));
       const changed = Number(reader.getRows()[0]?.[0] ?? 0);
       if (changed === 0) return round;
     }
@@ -62,7 +95,7 @@ async function iterateToFixedPoint(conn: DuckDBConnection, project: Project, mod
 
 async function buildAll(conn: DuckDBConnection, project: Project, opts: BuildOptions): Promise<BuildResult> {
   const started = performance.now();
-  await conn.run(setupSql(project));
+  await interruptible(conn, opts.signal, () => conn.run(setupSql(project)));
   const setupMs = performance.now() - started;
   const models = opts.select ? withUpstream(project.models, opts.select) : project.models;
   const timings: ModelTiming[] = [];
@@ -74,9 +107,10 @@ async function buildAll(conn: DuckDBConnection, project: Project, opts: BuildOpt
     let rounds: number | undefined;
     try {
       await dropOtherKind(conn, model.name, model.materialized);
-      await conn.run(compiled.ddl);
+      await interruptible(conn, opts.signal, () => conn.run(compiled.ddl));
       if (model.iterate) rounds = await iterateToFixedPoint(conn, project, model, opts);
     } catch (err) {
+      if (err instanceof BuildInterrupted) throw err;
       throw new Error(`model ${model.name} (${model.file}) failed: ${(err as Error).message}`);
     }
     const ms = performance.now() - t0;

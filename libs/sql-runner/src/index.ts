@@ -2,7 +2,7 @@ export { loadProject } from './project';
 export type { Project, ModelNode, TestSpec, Materialization, SetupFile } from './project';
 export { compileModel, setupSql } from './compile';
 export type { CompiledModel, CompileOptions } from './compile';
-export { buildModels } from './build';
+export { buildModels, BuildInterrupted } from './build';
 export type { BuildOptions, BuildResult, ModelTiming } from './build';
 export { runTests, compileTests } from './tests';
 export type { TestRun, TestResult, CompiledTest, TestOptions } from './tests';

@@ -2,7 +2,7 @@ import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { buildModels, compileModel, loadProject, runTests } from './index';
+import { BuildInterrupted, buildModels, compileModel, loadProject, runTests } from './index';
 import { findCalls, renderTemplate } from './template';
 
 function writeProject(files: Record<string, string>): string {
@@ -130,6 +130,27 @@ models:
     await expect(buildModels(conn, p)).rejects.toThrow(/model mart .* failed/);
     const ids = (await conn.runAndReadAll('SELECT id FROM stg ORDER BY id')).getRowObjectsJson();
     expect(ids.map((r) => r.id)).toEqual([1, 2, 3]);
+  });
+
+  it('stops a build through its signal, interrupting the running statement, and rolls it all back', async () => {
+    const p = project();
+    await buildModels(conn, p);
+    p.models.find((m) => m.name === 'stg')!.sql = 'SELECT 99 AS id';
+    // Far too much work to finish: only the interrupt can end it.
+    p.models.find((m) => m.name === 'mart')!.sql = "SELECT count(*) AS scaled FROM range(100000000) a(i), range(100000) b(j) WHERE (a.i * b.j) % 7 = 3";
+    const controller = new AbortController();
+    const build = buildModels(conn, p, { signal: controller.signal, onModel: (m) => { if (m.name === 'stg') setTimeout(() => controller.abort(), 100); } });
+    await expect(build).rejects.toBeInstanceOf(BuildInterrupted);
+    const ids = (await conn.runAndReadAll('SELECT id FROM stg ORDER BY id')).getRowObjectsJson();
+    expect(ids.map((r) => r.id)).toEqual([1, 2, 3]);
+    const scaled = (await conn.runAndReadAll('SELECT scaled FROM mart ORDER BY id')).getRowObjectsJson();
+    expect(scaled.map((r) => r.scaled)).toEqual([40, 80, null]);
+    // The connection is fine afterwards, and a signal that is already aborted changes nothing.
+    await expect(buildModels(conn, project(), { signal: AbortSignal.abort() })).rejects.toBeInstanceOf(BuildInterrupted);
+    const fresh = project();
+    fresh.models.find((m) => m.name === 'stg')!.sql = 'SELECT 7 AS id, \'x\' AS kind, 1 AS amount';
+    await buildModels(conn, fresh);
+    expect((await conn.runAndReadAll('SELECT id, scaled FROM mart')).getRowObjectsJson()).toEqual([{ id: 7, scaled: 4 }]);
   });
 
   it('runs the YAML tests and reports failures with a sample', async () => {

@@ -1,7 +1,7 @@
 /**
  * The DuckDB warehouse: one embedded database file per process, many readers, one writer.
  * All writes go through `write()`, which runs them one at a time in arrival order, so concurrent
- * uploads queue instead of conflicting.
+ * uploads queue instead of conflicting; a background rebuild gives way to any other write.
  */
 import { DuckDBConnection, DuckDBInstance, DuckDBValue } from '@duckdb/node-api';
 import * as fs from 'node:fs';
@@ -42,6 +42,9 @@ export async function withThreads<T>(conn: DuckDBConnection, threads: number | n
 
 export class Warehouse {
   private writeChain: Promise<unknown> = Promise.resolve();
+  private preemptible: AbortController | null = null;
+  /** A preemptible write (a background rebuild) holds the writer now. */
+  preemptibleRunning = false;
   private readers: DuckDBConnection[] = [];
 
   private constructor(readonly instance: DuckDBInstance, readonly file: string, private writer: DuckDBConnection) {}
@@ -56,10 +59,26 @@ export class Warehouse {
     return wh;
   }
 
-  /** Runs `fn` with the single writer connection, after every earlier write has finished. */
-  write<T>(fn: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
-    const next = this.writeChain.then(() => fn(this.writer));
+  /**
+   * Runs `fn` with the single writer connection, after every earlier write has finished. A `preemptible`
+   * write (a background rebuild that can be redone) gets a signal that aborts as soon as another write
+   * arrives, so that uploads do not wait behind it; `fn` must then stop and undo its work.
+   */
+  write<T>(fn: (conn: DuckDBConnection, signal?: AbortSignal) => Promise<T>, opts: { preemptible?: boolean } = {}): Promise<T> {
+    this.preemptible?.abort();
+    const controller = opts.preemptible ? new AbortController() : null;
+    const next = this.writeChain.then(() => {
+      if (controller) this.preemptibleRunning = true;
+      return fn(this.writer, controller?.signal);
+    });
     this.writeChain = next.catch(() => undefined);
+    if (controller) {
+      this.preemptible = controller;
+      this.writeChain.then(() => {
+        this.preemptibleRunning = false;
+        if (this.preemptible === controller) this.preemptible = null;
+      });
+    }
     return next;
   }
 
@@ -100,6 +119,7 @@ export class Warehouse {
   }
 
   async close(): Promise<void> {
+    this.preemptible?.abort();
     await this.writeChain;
     for (const c of this.readers) c.closeSync();
     this.writer.closeSync();

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Warehouse } from '@uitkomst/warehouse';
 import * as os from 'node:os';
+import { BuildInterrupted } from '@uitkomst/sql-runner';
 import { DataSource } from 'typeorm';
 import type { AppConfig } from '../config';
 import { IngestionService } from '../ingestion/ingestion.service';
@@ -15,6 +16,12 @@ export const METRICS_DEBOUNCE_MS = Number(process.env.METRICS_DEBOUNCE_MS ?? 200
  * Threads of an automatic rebuild: one fewer than the warehouse has, so that the public API (its own DuckDB
  * instance and Node's main thread) keeps a core while the marts are rebuilt; null with a single core.
  */
+/**
+ * An automatic rebuild gives way to uploads (and every other warehouse write) and is rescheduled; after this
+ * many interruptions in a row the next one runs to the end, so that steady uploads cannot keep the marts stale.
+ */
+export const MAX_INTERRUPTED_BUILDS = 3;
+
 export function backgroundBuildThreads(warehouseThreads: number | null, cores = os.availableParallelism()): number | null {
   const threads = warehouseThreads ?? cores;
   return threads > 1 ? threads - 1 : null;
@@ -27,7 +34,10 @@ export class MetricsService implements OnApplicationBootstrap, OnApplicationShut
   private running: Promise<MetricsTimings> | null = null;
   private rerun = false;
   private deferring = 0;
+  private interruptedInARow = 0;
   lastBuild: { at: Date; timings: MetricsTimings } | null = null;
+  /** Automatic rebuilds that gave way to another write since the start. */
+  interruptions = 0;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -62,26 +72,43 @@ export class MetricsService implements OnApplicationBootstrap, OnApplicationShut
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = null;
-      this.buildMetrics({ background: true }).catch((err) => this.log.error(`metrics build failed: ${(err as Error).message}`));
+      this.buildMetrics({ background: true }).catch((err) => {
+        if (!(err instanceof BuildInterrupted)) this.log.error(`metrics build failed: ${(err as Error).message}`);
+      });
     }, delayMs);
     this.timer.unref?.();
   }
 
   /**
    * Builds the marts now; concurrent callers share a running build and one more follows if asked for.
-   * `background` (the automatic rebuild after uploads) runs on one thread fewer (see backgroundBuildThreads).
+   * `background` (the automatic rebuild after uploads) runs on one thread fewer (see backgroundBuildThreads)
+   * and gives way to other writes (MAX_INTERRUPTED_BUILDS); a caller that is not in the background waits for
+   * it and builds itself if it was interrupted.
    */
   async buildMetrics({ background = false } = {}): Promise<MetricsTimings> {
     if (this.running) {
       this.rerun = true;
-      return this.running;
+      if (background) return this.running;
+      const shared = await this.running.then((t) => t, (err) => (err instanceof BuildInterrupted ? null : Promise.reject(err)));
+      return shared ?? this.buildMetrics();
     }
     const threads = background ? backgroundBuildThreads(this.config.duckdb.threads) : null;
-    this.running = buildMetrics(this.db, this.warehouse, { minDenominator: this.config.minDenominator, threads })
+    const preemptible = background && this.interruptedInARow < MAX_INTERRUPTED_BUILDS;
+    this.running = buildMetrics(this.db, this.warehouse, { minDenominator: this.config.minDenominator, threads, preemptible })
       .then((timings) => {
         this.lastBuild = { at: new Date(), timings };
+        this.interruptedInARow = 0;
         this.log.log(`marts built in ${Math.round(timings.totalMs)} ms (${timings.build.models.length} models)`);
         return timings;
+      }, (err) => {
+        if (err instanceof BuildInterrupted) {
+          this.interruptedInARow++;
+          this.interruptions++;
+          this.rerun = false;
+          this.scheduleBuild(); // debounced: the write that interrupted it is often one step of an upload
+          this.log.log(`automatic rebuild gave way to another write; it runs again (${this.interruptedInARow} in a row)`);
+        }
+        throw err;
       })
       .finally(() => {
         this.running = null;

@@ -15,6 +15,8 @@ export interface MetricsRunOptions {
   projectDir?: string;
   /** DuckDB threads for the build (default: the warehouse's); automatic rebuilds leave a core to the public API. */
   threads?: number | null;
+  /** Give way to any other warehouse write: the build stops, rolls back and rejects with BuildInterrupted. */
+  preemptible?: boolean;
 }
 
 /** The metrics project: dbt-like-sql/ at the repository root, or UITKOMST_METRICS_PROJECT when set. */
@@ -25,8 +27,8 @@ export function loadMetricsProject(projectDir = process.env.UITKOMST_METRICS_PRO
 export const metricsVars = (opts: MetricsRunOptions) => ({ min_denominator: opts.minDenominator });
 
 /** Builds every model on a connection the caller already holds (the warehouse writer); all or nothing. */
-export function buildMetricsOn(conn: DuckDBConnection, opts: MetricsRunOptions): Promise<BuildResult> {
-  return buildModels(conn, loadMetricsProject(opts.projectDir), { vars: metricsVars(opts) });
+export function buildMetricsOn(conn: DuckDBConnection, opts: MetricsRunOptions, signal?: AbortSignal): Promise<BuildResult> {
+  return buildModels(conn, loadMetricsProject(opts.projectDir), { vars: metricsVars(opts), signal });
 }
 
 /** Registry sync, then the build, queued behind any other warehouse write. */
@@ -34,7 +36,8 @@ export async function buildMetrics(db: DataSource, warehouse: Warehouse, opts: M
   const t0 = performance.now();
   await syncRegistryToWarehouse(db, warehouse);
   const syncMs = performance.now() - t0;
-  const build = await warehouse.write((conn) => withThreads(conn, opts.threads ?? null, () => buildMetricsOn(conn, opts)));
+  const build = await warehouse.write((conn, signal) => withThreads(conn, opts.threads ?? null, () => buildMetricsOn(conn, opts, signal)),
+    { preemptible: opts.preemptible });
   return { syncMs, build, totalMs: performance.now() - t0 };
 }
 
