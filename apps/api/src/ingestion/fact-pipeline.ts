@@ -238,14 +238,29 @@ export async function dropStaging(conn: DuckDBConnection, submissionId: string):
 }
 
 /** The whole DuckDB side: validate, and commit when clean. Staging is always dropped. */
-export async function validateAndLoad(warehouse: Warehouse, input: ValidationInput, acceptedAt: () => Date)
+export async function validateAndLoad(warehouse: Warehouse, input: ValidationInput, acceptedAt: () => Date, phases: PhaseTimes = {})
   : Promise<{ validation: ValidationResult; commit: CommitResult | null }> {
   try {
-    const { staged, ...validation } = await warehouse.write((conn) => stageAndValidate(conn, input));
+    const { staged, ...validation } = await timed(phases, 'validate', () => warehouse.write((conn) => stageAndValidate(conn, input)));
     if (validation.errorCount > 0 || !staged) return { validation, commit: null };
-    const commit = await warehouse.transaction((conn) => commitFacts(conn, input.submissionId, acceptedAt(), staged));
+    const commit = await timed(phases, 'write', () => warehouse.transaction((conn) => commitFacts(conn, input.submissionId, acceptedAt(), staged)));
     return { validation: { ...validation, valueCount: commit.valueCount }, commit };
   } finally {
-    await warehouse.write((conn) => dropStaging(conn, input.submissionId)).catch(() => undefined);
+    await timed(phases, 'cleanup', () => warehouse.write((conn) => dropStaging(conn, input.submissionId)).catch(() => undefined));
   }
 }
+
+/** Milliseconds per named phase of one submission, for its log line. */
+export type PhaseTimes = Record<string, number>;
+
+/** Runs `fn` and adds its wall time (including any wait for the warehouse writer) to `phases[name]`. */
+export async function timed<T>(phases: PhaseTimes, name: string, fn: () => Promise<T>): Promise<T> {
+  const started = performance.now();
+  try {
+    return await fn();
+  } finally {
+    phases[name] = (phases[name] ?? 0) + performance.now() - started;
+  }
+}
+
+export const formatPhases = (phases: PhaseTimes) => Object.entries(phases).map(([name, ms]) => `${name} ${Math.round(ms)} ms`).join(', ');

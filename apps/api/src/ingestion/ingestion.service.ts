@@ -15,7 +15,7 @@ import { isDatabaseUnavailable } from '../common/database-unavailable';
 import type { AppConfig } from '../config';
 import { Submission, SubmissionError } from '../submissions/submission.entity';
 import { APP_CONFIG, WAREHOUSE } from '../tokens';
-import { CommitResult, validateAndLoad, ValidationResult } from './fact-pipeline';
+import { CommitResult, formatPhases, PhaseTimes, timed, validateAndLoad, ValidationResult } from './fact-pipeline';
 import { FileFormat, formatOf } from './file-formats';
 import { readRegistrySnapshot } from './registry-snapshot';
 import { ReceivedUpload, streamToFile, UnsupportedMediaTypeError } from './upload-receiver';
@@ -166,15 +166,16 @@ export class IngestionService implements OnModuleDestroy {
 
   private async process(id: string, key: AuthenticatedKey | null): Promise<Submission> {
     const repo = this.db.getRepository(Submission);
-    const submission = await this.whileUnavailable(`submission ${id}`, () => repo.findOneByOrFail({ id }));
+    const phases: PhaseTimes = {};
+    const submission = await timed(phases, 'start', () => this.whileUnavailable(`submission ${id}`, () => repo.findOneByOrFail({ id })));
     const actor: Actor = key ? actorOf(key) : { keyId: submission.apiKeyId, organisationCode: submission.organisationCode };
     const filePath = this.storedFileOf(id, submission.format);
-    await this.whileUnavailable(`submission ${id}`, () => repo.update({ id }, { status: 'validating' }));
+    await timed(phases, 'start', () => this.whileUnavailable(`submission ${id}`, () => repo.update({ id }, { status: 'validating' })));
     let outcome: { validation: ValidationResult; commit: CommitResult | null };
     const turn: { taken: CommitTurn | null } = { taken: null };
     try {
       try {
-        const registry = await this.whileUnavailable(`submission ${id}`, () => readRegistrySnapshot(this.db, submission.organisationCode));
+        const registry = await timed(phases, 'registry', () => this.whileUnavailable(`submission ${id}`, () => readRegistrySnapshot(this.db, submission.organisationCode)));
         outcome = await validateAndLoad(this.warehouse, {
           submissionId: id, filePath, format: submission.format as FileFormat, registry,
           currentMonth: currentMonth(), errorsFile: this.errorsFileOf(id),
@@ -182,14 +183,14 @@ export class IngestionService implements OnModuleDestroy {
           // Called on the warehouse writer when the commit starts, so turns are taken in commit order.
           turn.taken = this.takeTurn();
           return this.nextAcceptedAt();
-        });
+        }, phases);
       } catch (err) {
         this.log.error(`submission ${id} could not be processed: ${err?.stack ?? err}`);
         const failure: SubmissionError = { row: null, column: null, code: 'PROCESSING_FAILED', message: 'The file could not be processed because of a server error; please submit it again later.' };
         outcome = { validation: { layout: null, rowCount: 0, valueCount: 0, errorCount: 1, errorsSample: [failure] }, commit: null };
       }
-      if (turn.taken) await turn.taken.previous;
-      const result = await this.whileUnavailable(`submission ${id}`, () => this.finish(submission, actor, outcome.validation, outcome.commit));
+      if (turn.taken) await timed(phases, 'queue', () => turn.taken!.previous);
+      const result = await this.whileUnavailable(`submission ${id}`, () => this.finish(submission, actor, outcome.validation, outcome.commit, phases));
       await fs.promises.rm(filePath, { force: true });
       return result;
     } finally {
@@ -230,10 +231,10 @@ export class IngestionService implements OnModuleDestroy {
     }
   }
 
-  private async finish(submission: Submission, actor: Actor, v: ValidationResult, commit: CommitResult | null): Promise<Submission> {
+  private async finish(submission: Submission, actor: Actor, v: ValidationResult, commit: CommitResult | null, phases: PhaseTimes = {}): Promise<Submission> {
     const id = submission.id;
     const accepted = commit !== null;
-    const saved = await this.db.transaction(async (m) => {
+    const saved = await timed(phases, 'record', () => this.db.transaction(async (m) => {
       // A retry after a lost connection may find the first attempt committed: then there is nothing left to do.
       const [current] = await m.query(`SELECT status FROM submissions WHERE id = $1 FOR UPDATE`, [id]);
       if (current && FINAL.includes(current.status)) return m.findOneByOrFail(Submission, { id });
@@ -251,8 +252,8 @@ export class IngestionService implements OnModuleDestroy {
         if (s.stillCurrent === 0) await this.audit.record(actor, 'submission.superseded', 'submission', s.submissionId, { by: id }, m);
       }
       return m.findOneByOrFail(Submission, { id });
-    });
-    this.log.log(`submission ${id} ${saved.status}: ${v.rowCount} rows, ${saved.valueCount ?? 0} values, ${v.errorCount} errors`);
+    }));
+    this.log.log(`submission ${id} ${saved.status}: ${v.rowCount} rows, ${saved.valueCount ?? 0} values, ${v.errorCount} errors (${formatPhases(phases)})`);
     if (accepted) await this.notifyAccepted({ submission: saved, superseded: commit.superseded });
     return saved;
   }
