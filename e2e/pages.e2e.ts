@@ -38,6 +38,21 @@ describe('pages', () => {
     });
   }
 
+  test('the browser gets the dashboard\'s scripts and styles compressed (Brotli), from the build\'s own copies', async () => {
+    const sent: Promise<{ path: string; encoding: string | null; bytes: number }>[] = [];
+    s.page.on('response', (r) => {
+      const { pathname } = new URL(r.url());
+      if (/\/assets\/.+\.(js|css)$/.test(pathname)) sent.push((async () => ({ path: pathname, encoding: await r.headerValue('content-encoding'), bytes: (await r.body()).length }))());
+    });
+    await visit(s, '/');
+    await waitForCharts(s.page, 1);
+    const assets = await Promise.all(sent);
+    expect(assets.filter((a) => a.encoding === 'br').length).toBeGreaterThan(3);
+    // Files under 1 KB are not worth compressing (apps/web/precompress.ts).
+    expect(assets.filter((a) => a.encoding !== 'br' && a.bytes >= 1024)).toEqual([]);
+    expect(s.errors).toEqual([]);
+  });
+
   test('the English version is accessible too', async () => {
     await visit(s, '/vergelijken?lang=en');
     await waitForCharts(s.page, 2);
