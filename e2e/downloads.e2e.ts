@@ -10,13 +10,14 @@ async function fetchLink(page: Page, href: string) {
     const res = await fetch(url);
     const reader = res.body!.getReader();
     const head: number[] = [];
-    while (head.length < 400) {
+    let size = 0; // read to the end: a first download streams without Content-Length
+    for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
-      head.push(...value.slice(0, 400 - head.length));
+      if (head.length < 400) head.push(...value.slice(0, 400 - head.length));
+      size += value.length;
     }
-    await reader.cancel();
-    return { status: res.status, type: res.headers.get('content-type') ?? '', disposition: res.headers.get('content-disposition') ?? '', size: Number(res.headers.get('content-length') ?? head.length), head };
+    return { status: res.status, type: res.headers.get('content-type') ?? '', disposition: res.headers.get('content-disposition') ?? '', size, head };
   }, href);
 }
 const text = (bytes: number[]) => Buffer.from(bytes).toString('utf8');

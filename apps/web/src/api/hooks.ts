@@ -39,8 +39,11 @@ export function normaliseRow(r: MetricRow & { ratio?: number | null; ratioCiLow?
 
 /** Which periods the latest release holds, per grain, newest first (from the national series). */
 export function usePeriods(): Load<Record<Grain, string[]>> {
-  return useApi(apiUrl('metrics', { metric: 'outflow_to_work', level: 'national', clientGroup: 'all' }), (b) => periodsByGrain(asList<MetricRow>(b).map((r) => r.period)));
+  return useApi(periodsUrl(), (b) => periodsByGrain(asList<MetricRow>(b).map((r) => r.period)));
 }
+
+/** The national series of one metric: every period the latest release holds. */
+export const periodsUrl = () => apiUrl('metrics', { metric: 'outflow_to_work', level: 'national', clientGroup: 'all' });
 
 export function periodsByGrain(periods: readonly string[]): Record<Grain, string[]> {
   const out: Record<Grain, string[]> = { year: [], quarter: [], month: [], rolling12: [] };

@@ -5,17 +5,25 @@ import { useT } from '../i18n/i18n';
 import { Link } from './Link';
 import { hrefFor, ROUTES, type RouteName, routeOfPath, useLocationKey, useQuery } from './router';
 
-const PAGES: Record<RouteName, React.LazyExoticComponent<() => React.JSX.Element>> = {
-  overview: lazy(() => import('../pages/Overview')),
-  compare: lazy(() => import('../pages/Compare')),
-  profile: lazy(() => import('../pages/Profile')),
-  cooperation: lazy(() => import('../pages/Cooperation')),
-  data: lazy(() => import('../pages/Data')),
-  method: lazy(() => import('../pages/Method')),
-  submit: lazy(() => import('../pages/Submit')),
+type PageComponent = () => React.JSX.Element;
+
+/** Each page is its own chunk. */
+export const PAGE_LOADERS: Record<RouteName, () => Promise<{ default: PageComponent }>> = {
+  overview: () => import('../pages/Overview'),
+  compare: () => import('../pages/Compare'),
+  profile: () => import('../pages/Profile'),
+  cooperation: () => import('../pages/Cooperation'),
+  data: () => import('../pages/Data'),
+  method: () => import('../pages/Method'),
+  submit: () => import('../pages/Submit'),
 };
 
-export function App() {
+const PAGES = Object.fromEntries(Object.entries(PAGE_LOADERS).map(([name, load]) => [name, lazy(load)])) as Record<RouteName, React.LazyExoticComponent<PageComponent>>;
+
+/** The page of the first URL, loaded before the first render (see main.tsx). */
+export interface FirstPage { route: RouteName; Page: PageComponent }
+
+export function App({ firstPage }: { firstPage?: FirstPage | null }) {
   const location = useLocationKey();
   const route = routeOfPath(location.split('?')[0]);
   const { lang, t } = useT();
@@ -26,7 +34,8 @@ export function App() {
     document.title = `${route ? t(`nav.${route}`) : t('notFoundTitle')} · ${t('appName')}`;
   }, [lang, route, t]);
 
-  const Page = route ? PAGES[route] : null;
+  // The first page renders without suspending: React holds back content revealed after a fallback for a while.
+  const Page = route ? (firstPage?.route === route ? firstPage.Page : PAGES[route]) : null;
   return (
     <>
       <a className="skip" href="#main">{t('skipToContent')}</a>

@@ -15,26 +15,21 @@ import { Empty, ErrorState, Loading } from '../components/States';
 import { metricLabel, useT } from '../i18n/i18n';
 import { formatChange, formatInterval, formatPeriod, formatValue } from '../lib/format';
 import { trendPoints } from '../lib/trend';
+import { DEFAULT_MAP_METRIC, HEADLINES, headlinesQuery } from './overview/queries';
 import { RegionMap } from './overview/RegionMap';
-
-const HEADLINES = [
-  { family: 'effectiveness', metric: 'outflow_to_work', secondary: 'sustained_outflow' },
-  { family: 'satisfaction', metric: 'satisfaction_mean', secondary: 'satisfaction_share' },
-  { family: 'efficiency', metric: 'cost_per_case', secondary: 'cost_per_exit_to_work' },
-] as const;
 
 export default function Overview() {
   const { lang, t } = useT();
   const [query, setQuery] = useQuery();
   const periods = usePeriods();
-  const national = useMetrics({ metric: HEADLINES.flatMap((h) => [h.metric, h.secondary]).join(','), level: 'national', grain: 'year', clientGroup: 'all' });
+  const national = useMetrics(headlinesQuery);
   const both = combine(periods, national);
   if (both.state === 'loading') return <Loading />;
   if (both.state === 'error') return <ErrorState error={both.error} />;
   const [byGrain, rows] = both.data;
   const years = byGrain.year;
   const period = resolvePeriod(query.period, { ...byGrain, quarter: [], month: [], rolling12: [] });
-  const metric = query.metric ?? 'outflow_to_work';
+  const metric = query.metric ?? DEFAULT_MAP_METRIC;
   if (!period) return <><h1>{t('overview.title')}</h1><Empty /></>;
   return (
     <>

@@ -14,6 +14,7 @@ import { metricLabel, useT } from '../../i18n/i18n';
 import { describeRow } from '../../lib/describe';
 import { formatPeriod, formatValue } from '../../lib/format';
 import { loadRegionBoundaries } from '../../map/geo';
+import { regionMapQuery } from './queries';
 
 type Boundaries = { state: 'loading' } | { state: 'ok'; fc: FeatureCollection | null };
 
@@ -26,7 +27,7 @@ export function useBoundaries(): Boundaries {
 export function RegionMap({ metric, period }: { metric: string; period: string }) {
   const { lang, t } = useT();
   const def = metricByCode(metric);
-  const rows = useMetrics({ metric, level: 'region', period, clientGroup: 'all' });
+  const rows = useMetrics(regionMapQuery(metric, period));
   const boundaries = useBoundaries();
   const data = useMemo(() => new Map((rows.state === 'ok' ? rows.data : []).map((r): [string, RegionDatum] => [r.unit, {
     code: r.unit, name: r.unitName, comparison: r.comparison, suppressed: r.suppressed,
