@@ -162,7 +162,10 @@ describe.each(backends())('start-up reconciliation on %s', (backend) => {
     expect(actionsOn(ids.G)).toEqual(['reconcile.revalidate']);
     const g = (await http(app.url, 'GET', `/api/v1/submissions/${ids.G}?wait=60`, { key: admin })).body;
     expect(g).toMatchObject({ status: 'accepted', valueCount: 2 });
-    expect(fs.existsSync(path.join(stores.dataDir, 'uploads', `${ids.G}.csv`))).toBe(false);
+    // The stored upload is removed right after the final status is recorded.
+    const stored = path.join(stores.dataDir, 'uploads', `${ids.G}.csv`);
+    for (const deadline = Date.now() + 10_000; fs.existsSync(stored) && Date.now() < deadline;) await new Promise((r) => setTimeout(r, 20));
+    expect(fs.existsSync(stored)).toBe(false);
     const expected = applyInOrder(['A', 'B', 'C', 'F', 'G'].map((s) => ({ id: ids[s], values: values[s] })));
     const actual = await currentFacts((sql) => app.warehouse.query(sql));
     expect(new Map([...actual].sort())).toEqual(new Map([...expected].sort()));
