@@ -35,9 +35,12 @@ function figure({ name, value, unit, baseline = null, baselineValue = null, rati
   };
 }
 
-function builtAt(file) {
+/** The newest file under `dir`: tsc -b rewrites only what changed, so one file's date can be old. */
+function builtAt(dir) {
   try {
-    return fs.statSync(file).mtime.toISOString();
+    const newest = fs.readdirSync(dir, { recursive: true }).filter((f) => String(f).endsWith('.js'))
+      .reduce((max, f) => Math.max(max, fs.statSync(path.join(dir, String(f))).mtimeMs), 0);
+    return newest ? new Date(newest).toISOString() : null;
   } catch {
     return null;
   }
@@ -54,7 +57,7 @@ function machine() {
     os: `${os.type()} ${os.release()}`,
     loadAverageAtStart: os.loadavg().map((x) => Number(x.toFixed(2))),
     database: process.env.DATABASE_URL ? 'PostgreSQL server from DATABASE_URL (fresh database per app)' : 'embedded PGlite (DATABASE_URL unset)',
-    apiBuiltAt: builtAt(path.join(__dirname, '..', '..', 'apps', 'api', 'dist', 'main.js')),
+    apiBuiltAt: builtAt(path.join(__dirname, '..', '..', 'apps', 'api', 'dist')),
   };
 }
 
