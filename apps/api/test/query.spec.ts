@@ -1,5 +1,7 @@
 import * as fs from 'node:fs';
+import * as http from 'node:http';
 import * as path from 'node:path';
+import * as zlib from 'node:zlib';
 /** Public read API over a published release: values, validation, formats, caching, disclosure control. */
 import { tableFromIPC } from 'apache-arrow';
 import { csvCell, CSV, CSV_EXCEL } from '../src/query/formats';
@@ -199,6 +201,35 @@ describe('query API over a published release', () => {
       const withChange = parseCsv(await (await call(ctx, `/api/v1/releases/${release.id}/download?format=csv&table=metrics&grain=year`)).text())
         .filter((r) => r.change !== '' && r.change.startsWith('-'));
       for (const r of withChange) expect(Number.isFinite(Number(r.change))).toBe(true);
+    });
+
+    it('gzips answers of 1 KB and more for clients that accept it, as a representation with its own ETag', async () => {
+      const raw = (url: string, headers: Record<string, string>) => new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
+        http.get(`${ctx.t.url}${url}`, { headers }, (res) => {
+          const parts: Buffer[] = [];
+          res.on('data', (c: Buffer) => parts.push(c));
+          res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(parts) }));
+        }).on('error', reject);
+      });
+      const url = `/api/v1/metrics?metric=outflow_to_work&release=${release.id}`;
+      const plain = await raw(url, {});
+      expect(plain.headers['content-encoding']).toBeUndefined();
+      expect(plain.body.length).toBeGreaterThan(1024);
+      for (const acceptEncoding of ['gzip', 'gzip, deflate, br']) {
+        const gz = await raw(url, { 'accept-encoding': acceptEncoding });
+        expect(gz.headers['content-encoding']).toBe('gzip');
+        expect(gz.headers.vary).toContain('Accept-Encoding');
+        expect(gz.headers.vary).toMatch(/Origin/); // CORS answers differ by origin too
+        expect(zlib.gunzipSync(gz.body).equals(plain.body)).toBe(true);
+        expect(gz.body.length).toBeLessThan(plain.body.length / 2);
+        expect(gz.headers.etag).not.toBe(plain.headers.etag);
+        expect((await raw(url, { 'accept-encoding': acceptEncoding, 'if-none-match': gz.headers.etag! })).status).toBe(304);
+      }
+      expect((await raw(url, { 'accept-encoding': 'gzip;q=0, br' })).headers['content-encoding']).toBeUndefined();
+      expect((await raw(url, { 'if-none-match': plain.headers.etag! })).status).toBe(304);
+      const small = await raw(`/api/v1/metrics?metric=outflow_to_work&level=national&period=2025&release=${release.id}`, { 'accept-encoding': 'gzip' });
+      expect(small.body.length).toBeLessThan(1024);
+      expect(small.headers['content-encoding']).toBeUndefined();
     });
 
     it('gives release-scoped answers an immutable Cache-Control and latest a short one, with ETag and 304', async () => {

@@ -6,6 +6,7 @@
  */
 import type { Request, Response } from 'express';
 import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import { CONTENT_TYPES, EXTENSIONS, serialise } from './formats';
 import type { Answer } from './metrics-queries';
 import type { ResponseFormat } from './query-params';
@@ -14,7 +15,10 @@ export const IMMUTABLE = 'public, max-age=31536000, immutable';
 export const SHORT = 'public, max-age=60';
 const MAX_BYTES = Number(process.env.QUERY_CACHE_BYTES ?? 128 * 1024 * 1024);
 
-interface Entry { body: Buffer; contentType: string }
+interface Entry { body: Buffer; contentType: string; gzipped?: Buffer }
+
+/** Answers from this size on go out gzipped to clients that accept it; smaller ones gain little. */
+export const GZIP_FROM_BYTES = 1024;
 
 export class ResponseCache {
   private entries = new Map<string, Entry>();
@@ -36,8 +40,17 @@ export class ResponseCache {
     for (const [k, old] of this.entries) {
       if (this.bytes <= MAX_BYTES) break;
       this.entries.delete(k);
-      this.bytes -= old.body.length;
+      this.bytes -= old.body.length + (old.gzipped?.length ?? 0);
     }
+  }
+
+  /** The body of `key`'s entry gzipped, made once and kept with it (and counted against the cache's size). */
+  gzipped(key: string, e: Entry): Buffer {
+    if (!e.gzipped) {
+      e.gzipped = gzipSync(e.body, { level: 6 });
+      if (this.entries.get(key) === e) this.bytes += e.gzipped.length;
+    }
+    return e.gzipped;
   }
 
   clear() {
@@ -75,15 +88,19 @@ export async function sendAnswer(req: Request, res: Response, cache: ResponseCac
     entry = { body: serialise(ctx.format, answer.json, answer.table), contentType: CONTENT_TYPES[ctx.format] };
     cache.set(etag, entry);
   }
-  res.setHeader('ETag', etag);
+  // The gzipped answer is another representation, so it has its own ETag.
+  const gzip = entry.body.length >= GZIP_FROM_BYTES && !!req.headers['accept-encoding'] && req.acceptsEncodings('gzip', 'identity') === 'gzip';
+  const representation = gzip ? etag.replace(/"$/, '-gz"') : etag;
+  res.setHeader('ETag', representation);
   res.setHeader('Cache-Control', ctx.latest ? SHORT : IMMUTABLE);
-  res.setHeader('Vary', 'Accept');
+  res.vary('Accept').vary('Accept-Encoding'); // added to Vary: Origin of the CORS middleware, not replacing it
   res.setHeader('X-Uitkomst-Release', ctx.releaseId);
-  if (matchesIfNoneMatch(req, etag)) {
+  if (matchesIfNoneMatch(req, representation)) {
     res.status(304).end();
     return;
   }
   res.setHeader('Content-Type', entry.contentType);
   if (ctx.format !== 'json') res.setHeader('Content-Disposition', `inline; filename="${ctx.filename}.${EXTENSIONS[ctx.format]}"`);
-  res.status(200).end(entry.body);
+  if (gzip) res.setHeader('Content-Encoding', 'gzip');
+  res.status(200).end(gzip ? cache.gzipped(etag, entry) : entry.body);
 }
