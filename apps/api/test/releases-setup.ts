@@ -129,3 +129,19 @@ export function wilson(x: number, n: number, z = 1.959963984540054): [number, nu
   const half = (z / (1 + (z * z) / n)) * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n));
   return [centre - half, centre + half];
 }
+
+/** Rows of a CSV answer (CRLF lines, optional BOM, double-quoted cells) as objects by header. */
+export function parseCsv(text: string, sep = ','): Record<string, string>[] {
+  const lines = text.replace(/^\uFEFF/, '').split('\r\n').filter(Boolean);
+  const split = (line: string) => {
+    const out: string[] = []; let cur = ''; let quoted = false;
+    for (let i = 0; i < line.length; i++) {
+      const ch = line[i];
+      if (quoted) { if (ch === '"' && line[i + 1] === '"') { cur += '"'; i++; } else if (ch === '"') quoted = false; else cur += ch; }
+      else if (ch === '"') quoted = true; else if (ch === sep) { out.push(cur); cur = ''; } else cur += ch;
+    }
+    return [...out, cur];
+  };
+  const [head, ...rest] = lines.map(split);
+  return rest.map((r) => Object.fromEntries(head.map((h, i) => [h, r[i]])));
+}

@@ -147,14 +147,15 @@ export async function streamWhileWritten(res: Response, file: string, written: P
   let handle: fs.promises.FileHandle | null = null;
   try {
     let pos = 0;
+    let chunk = Buffer.allocUnsafe(READ_CHUNK);
     while (!res.destroyed) {
       const last = complete; // a pass that starts after the COPY ended reads to the true end
       handle ??= await fs.promises.open(file, 'r').catch((err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? null : Promise.reject(err)));
-      const chunk = Buffer.allocUnsafe(READ_CHUNK);
       const n = handle ? (await handle.read(chunk, 0, READ_CHUNK, pos)).bytesRead : 0;
       if (n > 0) {
         pos += n;
         await write(res, chunk.subarray(0, n));
+        chunk = Buffer.allocUnsafe(READ_CHUNK); // the socket may still hold the one just written
       } else if (last) break;
       else await Promise.race([finished, new Promise((resolve) => setTimeout(resolve, POLL_MS))]);
     }
