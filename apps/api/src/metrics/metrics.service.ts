@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Warehouse } from '@uitkomst/warehouse';
-import * as os from 'node:os';
 import { BuildInterrupted } from '@uitkomst/sql-runner';
+import * as os from 'node:os';
 import { DataSource } from 'typeorm';
 import type { AppConfig } from '../config';
 import { IngestionService } from '../ingestion/ingestion.service';
@@ -13,15 +13,15 @@ import { buildMetrics, MetricsTimings, testMetrics } from './run-metrics';
 export const METRICS_DEBOUNCE_MS = Number(process.env.METRICS_DEBOUNCE_MS ?? 2000);
 
 /**
- * Threads of an automatic rebuild: one fewer than the warehouse has, so that the public API (its own DuckDB
- * instance and Node's main thread) keeps a core while the marts are rebuilt; null with a single core.
- */
-/**
  * An automatic rebuild gives way to uploads (and every other warehouse write) and is rescheduled; after this
  * many interruptions in a row the next one runs to the end, so that steady uploads cannot keep the marts stale.
  */
 export const MAX_INTERRUPTED_BUILDS = 3;
 
+/**
+ * Threads of an automatic rebuild: one fewer than the warehouse has, so that the public API (its own DuckDB
+ * instance and Node's main thread) keeps a core while the marts are rebuilt; null with a single core.
+ */
 export function backgroundBuildThreads(warehouseThreads: number | null, cores = os.availableParallelism()): number | null {
   const threads = warehouseThreads ?? cores;
   return threads > 1 ? threads - 1 : null;
