@@ -14,7 +14,7 @@ import { ColumnPlan, Layout, planColumns } from './column-plan';
 import { CONSISTENCY_RULES } from './consistency-rules';
 import { FileProblem } from './file-checks';
 import type { FileFormat } from './file-formats';
-import { lineOfRow, loadRawTable, RawTable, UnreadableFileError } from './raw-loaders';
+import { lineOfRow, loadRawTable, materialiseRaw, RawTable, UnreadableFileError } from './raw-loaders';
 import { loadRegistrySnapshot, RegistrySnapshot } from './registry-snapshot';
 import {
   applicableRules, bsnScanSql, createTablesSql, duplicateChecksSql, HELPER_MACROS, keyChecksSql, keySetsSql, keySetsSummarySql,
@@ -96,20 +96,23 @@ async function insertErrors(conn: DuckDBConnection, t: StagingTables, errors: Su
 
 /** Stages and checks the file; leaves the staged values in place for `commitFacts` when there is no error. */
 export async function stageAndValidate(conn: DuckDBConnection, input: ValidationInput): Promise<ValidationResult> {
-  const measures = input.measures ?? MEASURES;
-  const t = new StagingTables(input.submissionId);
-  if (fs.statSync(input.filePath).size === 0) return fileError('EMPTY_FILE', 'The file is empty.');
-  await ensureMacros(conn);
-  let raw: RawTable;
   try {
-    raw = await loadRawTable(conn, input.format, input.filePath, t.raw);
+    return await stageAndCheck(conn, input);
   } catch (err) {
     if (err instanceof FileProblem) return fileError(err.code, err.message, err.row);
     if (err instanceof UnreadableFileError) return fileError('UNREADABLE_FILE', `The file cannot be read as ${input.format.toUpperCase()}: ${err.message}`);
     throw err;
   }
+}
+
+async function stageAndCheck(conn: DuckDBConnection, input: ValidationInput): Promise<ValidationResult> {
+  const measures = input.measures ?? MEASURES;
+  const t = new StagingTables(input.submissionId);
+  if (fs.statSync(input.filePath).size === 0) return fileError('EMPTY_FILE', 'The file is empty.');
+  await ensureMacros(conn);
+  let raw = await loadRawTable(conn, input.format, input.filePath, t.raw, t.file);
   for (const sql of createTablesSql(t)) await conn.run(sql);
-  const rowCount = await scalar(conn, `SELECT count(*) FROM ${t.raw}`);
+  const rowCount = await scalar(conn, `SELECT count(*) FROM ${raw.relation}`);
   if (rowCount === 0 && raw.malformed.length === 0) {
     return { ...fileError('EMPTY_FILE', 'The file has no data rows.'), layout: null };
   }
@@ -124,18 +127,25 @@ export async function stageAndValidate(conn: DuckDBConnection, input: Validation
     await loadRegistrySnapshot(conn, t, input.registry);
     registryLoaded = true;
     const rules = applicableRules(CONSISTENCY_RULES, measures);
-    await conn.run(keySetsSql(t, raw, plan, measures, rules));
+    try {
+      await conn.run(keySetsSql(t, raw, plan, measures, rules));
+    } catch (err) {
+      // Over a view the file's data is first read here: copying it says whether the file is unreadable (UnreadableFileError).
+      await materialiseRaw(conn, raw, t.raw);
+      throw err;
+    }
     const summary = await conn.runAndReadAll(keySetsSummarySql(t, rules), [input.currentMonth]);
     const [problems, values] = summary.getRows()[0].map(Number);
     if (problems === 0) {
       const staged: StagedValues = {
-        select: rawInsertSelectSql(t, raw, plan), keys: t.keySets, period: 'period_start',
+        select: rawInsertSelectSql(raw, plan), keys: t.keySets, period: 'period_start',
         match: `f.site_code = k.site_code AND f.municipality_code = k.municipality_code AND f.period = k.period_start
           AND f.client_group = k.client_group AND (k.mask & ${measureBitSql('f.measure', measures)}) <> 0`,
       };
       return { layout: plan.layout, rowCount, valueCount: values, errorCount: 0, errorsSample: [], staged };
     }
   }
+  raw = await materialiseRaw(conn, raw, t.raw);
   await insertErrors(conn, t, [...plan.errors, ...headerBsn, ...raw.malformed]);
   await conn.run(bsnScanSql(t, raw), raw.names.map((n) => (containsPossibleBsn(n) ? '(withheld)' : n)));
   if (raw.malformed.length > 0) {
@@ -234,6 +244,7 @@ export async function commitFacts(conn: DuckDBConnection, submissionId: string, 
 export async function dropStaging(conn: DuckDBConnection, submissionId: string): Promise<void> {
   const t = new StagingTables(submissionId);
   await conn.run(`DROP VIEW IF EXISTS ${t.keys}`);
+  await conn.run(`DROP VIEW IF EXISTS ${t.file}`);
   for (const table of t.all) await conn.run(`DROP TABLE IF EXISTS ${table}`);
 }
 

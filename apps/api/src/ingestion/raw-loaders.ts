@@ -12,10 +12,14 @@ import { checkCsvHeader, checkDelimiter, checkJsonShape, checkTextEncoding, diag
 import type { FileFormat } from './file-formats';
 
 export interface RawTable {
+  /** The table (or, for Parquet, the view over the file: `materialiseRaw` makes it a table) holding the rows. */
+  relation: string;
   /** Column names as in the file, in order; position i is DuckDB's `#(i+1)`. */
   names: string[];
   /** SQL giving the text of each column's cell, by position. */
   cells: string[];
+  /** SQL giving the number in each column the file typed as an integer or DOUBLE (JSON, Parquet), else null. */
+  numbers: (string | null)[];
   /** Added to DuckDB's rowid to give the line (CSV: header is line 1) or record number. */
   rowOffset: number;
   /** How a row is called in messages: CSV and NDJSON lines, JSON/Arrow/Parquet records. */
@@ -31,26 +35,35 @@ export class UnreadableFileError extends Error {}
 const quoteLiteral = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
 /**
- * Loads the file; throws FileProblem (or UnreadableFileError) when the file as a whole cannot be taken in.
- * JSON and Parquet are checked for their shape first: DuckDB's readers would crash or stall on some files.
+ * Loads the file into `table`; throws FileProblem (or UnreadableFileError) when the file as a whole cannot be
+ * taken in. JSON and Parquet are checked for their shape first: DuckDB's readers would crash or stall on some
+ * files. Parquet is only put behind the view `fileView`: decoding it twice costs less than copying it.
  */
-export async function loadRawTable(conn: DuckDBConnection, format: FileFormat, filePath: string, table: string): Promise<RawTable> {
+export async function loadRawTable(conn: DuckDBConnection, format: FileFormat, filePath: string, table: string, fileView: string): Promise<RawTable> {
   switch (format) {
     case 'csv': return loadCsv(conn, filePath, table);
     case 'json':
       checkJsonShape(filePath, 'json');
-      return loadWithDuckDb(conn, table, `read_json($1, format = 'array', records = true, sample_size = -1)`, filePath, 'record');
+      return loadWithDuckDb(conn, table, `CREATE OR REPLACE TEMP TABLE ${table} AS SELECT * FROM read_json($1, format = 'array', records = true, sample_size = -1)`, [filePath], 'record');
     case 'ndjson':
       checkJsonShape(filePath, 'ndjson');
-      return loadWithDuckDb(conn, table, `read_json($1, format = 'newline_delimited', records = true, sample_size = -1)`, filePath, 'line');
+      return loadWithDuckDb(conn, table, `CREATE OR REPLACE TEMP TABLE ${table} AS SELECT * FROM read_json($1, format = 'newline_delimited', records = true, sample_size = -1)`, [filePath], 'line');
     case 'parquet':
       await checkParquetColumns(conn, filePath);
-      return loadWithDuckDb(conn, table, `read_parquet($1)`, filePath, 'record');
+      // A view cannot take parameters: the path (the server's own upload file) goes in as a quoted literal.
+      return loadWithDuckDb(conn, fileView, `CREATE OR REPLACE TEMP VIEW ${fileView} AS SELECT * FROM read_parquet(${quoteLiteral(filePath)})`, [], 'record');
     case 'arrow': {
       const names = await reading(loadArrowStream(conn, filePath, table, MAX_COLUMNS));
-      return { names, cells: names.map((_, i) => `#${i + 1}`), rowOffset: 1, unit: 'record', headerRow: null, malformed: [] };
+      return { relation: table, names, cells: names.map((_, i) => `#${i + 1}`), numbers: names.map(() => null), rowOffset: 1, unit: 'record', headerRow: null, malformed: [] };
     }
   }
+}
+
+/** The rows of a raw view copied into `table`, in file order, so that rowid numbers them (the detailed checks need that). */
+export async function materialiseRaw(conn: DuckDBConnection, raw: RawTable, table: string): Promise<RawTable> {
+  if (raw.relation === table) return raw;
+  await reading(conn.run(`CREATE OR REPLACE TEMP TABLE ${table} AS SELECT * FROM ${raw.relation}`));
+  return { ...raw, relation: table };
 }
 
 /** A failure of the reading step itself means the file is not what its type says. */
@@ -80,9 +93,8 @@ async function checkParquetColumns(conn: DuckDBConnection, filePath: string) {
   }
 }
 
-async function columnsOf(conn: DuckDBConnection, table: string): Promise<{ name: string; type: string }[]> {
-  const r = await conn.runAndReadAll(
-    `SELECT column_name, data_type FROM duckdb_columns() WHERE database_name = 'temp' AND table_name = $1 ORDER BY column_index`, [table]);
+async function columnsOf(conn: DuckDBConnection, relation: string): Promise<{ name: string; type: string }[]> {
+  const r = await conn.runAndReadAll(`DESCRIBE ${relation}`);
   return r.getRows().map(([name, type]) => ({ name: String(name), type: String(type) }));
 }
 
@@ -93,12 +105,23 @@ function cellSql(position: number, type: string): string {
   return `CAST(#${position} AS VARCHAR)`;
 }
 
-async function loadWithDuckDb(conn: DuckDBConnection, table: string, reader: string, filePath: string, unit: 'line' | 'record'): Promise<RawTable> {
-  await reading(conn.run(`CREATE OR REPLACE TEMP TABLE ${table} AS SELECT * FROM ${reader}`, [filePath]));
-  const columns = await columnsOf(conn, table);
+/**
+ * Types whose value is the number itself, so it needs no text round trip. FLOAT and DECIMAL are left out: their
+ * text (the shortest that round-trips in their own type) can be another double than their cast.
+ */
+const EXACT_NUMBER_TYPES = new Set(['DOUBLE', 'TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT', 'UHUGEINT']);
+
+function numberSql(position: number, type: string): string | null {
+  if (type === 'DOUBLE') return `#${position}`;
+  return EXACT_NUMBER_TYPES.has(type) ? `CAST(#${position} AS DOUBLE)` : null;
+}
+
+async function loadWithDuckDb(conn: DuckDBConnection, relation: string, createSql: string, params: string[], unit: 'line' | 'record'): Promise<RawTable> {
+  await reading(conn.run(createSql, params));
+  const columns = await reading(columnsOf(conn, relation));
   return {
-    names: columns.map((c) => c.name), cells: columns.map((c, i) => cellSql(i + 1, c.type)),
-    rowOffset: 1, unit, headerRow: null, malformed: [],
+    relation, names: columns.map((c) => c.name), cells: columns.map((c, i) => cellSql(i + 1, c.type)),
+    numbers: columns.map((c, i) => numberSql(i + 1, c.type)), rowOffset: 1, unit, headerRow: null, malformed: [],
   };
 }
 
@@ -151,7 +174,7 @@ async function loadCsv(conn: DuckDBConnection, filePath: string, table: string):
     return { row: Number(line), column: null, code: known.code, message: known.message };
   });
   const names = header.names.length === columns.length ? header.names : columns.map((c) => c.name);
-  return { names, cells: columns.map((_, i) => `#${i + 1}`), rowOffset: 2, unit: 'line', headerRow: 1, malformed };
+  return { relation: table, names, cells: columns.map((_, i) => `#${i + 1}`), numbers: columns.map(() => null), rowOffset: 2, unit: 'line', headerRow: 1, malformed };
 }
 
 /** Line of a CSV data row when some lines were rejected (rowid counts only the rows read). */

@@ -26,6 +26,8 @@ export class StagingTables {
     this.prefix = ident(`ingest_${submissionId.replace(/-/g, '').slice(0, 20)}`);
   }
   get raw() { return `${this.prefix}_raw`; }
+  /** Parquet: the view over the uploaded file. */
+  get file() { return `${this.prefix}_file`; }
   get keys() { return `${this.prefix}_keys`; }
   get values() { return `${this.prefix}_values`; }
   get errors() { return `${this.prefix}_errors`; }
@@ -67,7 +69,7 @@ export function bsnScanSql(t: StagingTables, raw: RawTable): string {
      FROM suspect WHERE ingest_bsn(c${i + 1})`);
   // One cheap pattern test per row first; the 11-test only on rows holding a 9-digit run.
   return `INSERT INTO ${t.errors} WITH suspect AS MATERIALIZED (
-      SELECT rowid + ${raw.rowOffset} AS _row, ${cells} FROM ${t.raw} WHERE regexp_matches(${concat}, '[0-9]{9}'))
+      SELECT rowid + ${raw.rowOffset} AS _row, ${cells} FROM ${raw.relation} WHERE regexp_matches(${concat}, '[0-9]{9}'))
     ${parts.join(' UNION ALL ')}`;
 }
 
@@ -80,7 +82,7 @@ export function keysViewSql(t: StagingTables, raw: RawTable, plan: ColumnPlan): 
   const long = plan.layout === 'long' ? `, ${cell(plan.measure!)} AS measure, ${cell(plan.value!)} AS value_text` : '';
   return `CREATE OR REPLACE TEMP VIEW ${t.keys} AS SELECT rowid + ${raw.rowOffset} AS _row,
     ${cell(k.site_code!)} AS site_code, ${cell(k.municipality_code!)} AS municipality_code,
-    ${cell(k.period!)} AS period, ${cell(k.client_group!)} AS client_group${long} FROM ${t.raw}`;
+    ${cell(k.period!)} AS period, ${cell(k.client_group!)} AS client_group${long} FROM ${raw.relation}`;
 }
 
 /** The kind of a measure code, NULL for codes outside the catalogue. */
@@ -99,7 +101,7 @@ export function valuesTableSql(t: StagingTables, raw: RawTable, plan: ColumnPlan
     const key = (pos: number) => trimmed(raw.cells[pos - 1]);
     source = `WITH w AS (SELECT rowid + ${raw.rowOffset} AS _row,
           ${key(plan.keys.site_code!)} AS site_code, ${key(plan.keys.municipality_code!)} AS municipality_code,
-          ${key(plan.keys.period!)} AS period, ${key(plan.keys.client_group!)} AS client_group, ${cols} FROM ${t.raw})
+          ${key(plan.keys.period!)} AS period, ${key(plan.keys.client_group!)} AS client_group, ${cols} FROM ${raw.relation})
       SELECT _row, site_code, municipality_code, period, client_group, measure, value_text, measure AS _col
         FROM w UNPIVOT INCLUDE NULLS (value_text FOR measure IN (${names}))`;
   }
@@ -228,25 +230,38 @@ export function measureBitSql(column: string, measures: readonly MeasureDefiniti
   return `CASE ${column} ${measures.map((m, i) => `WHEN ${literal(m.code)} THEN CAST(${bitOf(i)} AS BIGINT)`).join(' ')} ELSE CAST(0 AS BIGINT) END`;
 }
 
-/** One row per value straight from the staged file, cells as they are (untrimmed): key cells, measure, value_text. */
-export function rawValuesSql(t: StagingTables, raw: RawTable, plan: ColumnPlan): string {
+/** True when every value cell comes from a column the file typed as a number (JSON, Parquet): no text round trip. */
+export function numericValues(raw: RawTable, plan: ColumnPlan): boolean {
+  const positions = plan.layout === 'long' ? [plan.value!] : plan.measureColumns.map((m) => m.position);
+  return positions.every((p) => raw.numbers[p - 1] !== null);
+}
+
+/**
+ * One row per value straight from the staged file, cells as they are (untrimmed): key cells, measure, and
+ * value_text, or value_num when `numericValues`.
+ */
+export function rawValuesSql(raw: RawTable, plan: ColumnPlan): string {
   const cell = (pos: number) => raw.cells[pos - 1];
+  const numeric = numericValues(raw, plan);
+  const value = (pos: number) => (numeric ? raw.numbers[pos - 1]! : cell(pos));
+  const valueColumn = numeric ? 'value_num' : 'value_text';
   const k = plan.keys;
   const keys = `${cell(k.site_code!)} AS site_code, ${cell(k.municipality_code!)} AS municipality_code,
       ${cell(k.period!)} AS period, ${cell(k.client_group!)} AS client_group`;
   if (plan.layout === 'long') {
-    return `SELECT ${keys}, ${cell(plan.measure!)} AS measure, ${cell(plan.value!)} AS value_text FROM ${t.raw}`;
+    return `SELECT ${keys}, ${cell(plan.measure!)} AS measure, ${value(plan.value!)} AS ${valueColumn} FROM ${raw.relation}`;
   }
-  const cols = plan.measureColumns.map((m) => `${cell(m.position)} AS ${ident(m.code)}`).join(', ');
+  const cols = plan.measureColumns.map((m) => `${value(m.position)} AS ${ident(m.code)}`).join(', ');
   const names = plan.measureColumns.map((m) => ident(m.code)).join(', ');
-  return `SELECT site_code, municipality_code, period, client_group, measure, value_text
-      FROM (SELECT ${keys}, ${cols} FROM ${t.raw}) UNPIVOT INCLUDE NULLS (value_text FOR measure IN (${names}))`;
+  return `SELECT site_code, municipality_code, period, client_group, measure, ${valueColumn}
+      FROM (SELECT ${keys}, ${cols} FROM ${raw.relation}) UNPIVOT INCLUDE NULLS (${valueColumn} FOR measure IN (${names}))`;
 }
 
 /** The fast path's insert source: (site_code, municipality_code, period_date, client_group, measure, value_num). */
-export function rawInsertSelectSql(t: StagingTables, raw: RawTable, plan: ColumnPlan): string {
-  return `SELECT site_code, municipality_code, CAST(period || '-01' AS DATE) AS period_date, client_group, measure, CAST(value_text AS DOUBLE) AS value_num
-    FROM (${rawValuesSql(t, raw, plan)})`;
+export function rawInsertSelectSql(raw: RawTable, plan: ColumnPlan): string {
+  const value = numericValues(raw, plan) ? 'value_num' : 'CAST(value_text AS DOUBLE) AS value_num';
+  return `SELECT site_code, municipality_code, CAST(period || '-01' AS DATE) AS period_date, client_group, measure, ${value}
+    FROM (${rawValuesSql(raw, plan)})`;
 }
 
 /**
@@ -257,13 +272,15 @@ export function rawInsertSelectSql(t: StagingTables, raw: RawTable, plan: Column
  * trimming would change casts to the same number or to none (then it is suspect).
  */
 export function keySetsSql(t: StagingTables, raw: RawTable, plan: ColumnPlan, measures: readonly MeasureDefinition[], rules: readonly ConsistencyRule[]): string {
+  const numeric = numericValues(raw, plan);
   const maskOf = (kind: string) => measures.reduce((acc, m, i) => (m.kind === kind ? acc | (1n << BigInt(i)) : acc), 0n).toString();
   const suspect = [
     `b = 0`, `value_num IS NULL`, `NOT isfinite(value_num)`, `value_num < 0`,
     `((b & ${maskOf('count')}) <> 0 AND value_num <> floor(value_num))`,
     `((b & ${maskOf('amount')}) <> 0 AND abs(value_num * 100 - round(value_num * 100)) > 1e-6)`,
-    // Any 9-digit run (the 11-test itself is left to the detailed path: it is dearer than the pattern).
-    `(length(value_text) >= 9 AND regexp_matches(value_text, '[0-9]{9}'))`,
+    // Any 9-digit run (the 11-test itself is left to the detailed path: it is dearer than the pattern). A typed
+    // number below 1e8 with at most 2 decimals is written without one (the detailed path checks its shortest text).
+    numeric ? `abs(value_num) >= 1e8 OR value_num <> round(value_num, 2)` : `(length(value_text) >= 9 AND regexp_matches(value_text, '[0-9]{9}'))`,
   ].join(' OR ');
   const ruleMeasures = [...new Set(rules.flatMap((r) => r.measures))].map(ident);
   // Without duplicates (else the file takes the detailed path anyway) a key has at most one value per measure.
@@ -275,7 +292,7 @@ export function keySetsSql(t: StagingTables, raw: RawTable, plan: ColumnPlan, me
     SELECT *, TRY_CAST(period || '-01' AS DATE) AS period_start FROM (
       SELECT site_code, municipality_code, period, client_group, bit_or(b) AS mask, sum(b) AS bits, count(*) AS n,
              count(*) FILTER (WHERE ${suspect}) AS suspect${ruleValues}
-        FROM (SELECT v.*, ${measureBitSql('v.measure', measures)} AS b, ingest_number(v.value_text) AS value_num FROM (${rawValuesSql(t, raw, plan)}) v)
+        FROM (SELECT v.*, ${measureBitSql('v.measure', measures)} AS b${numeric ? '' : ', ingest_number(v.value_text) AS value_num'} FROM (${rawValuesSql(raw, plan)}) v)
        GROUP BY site_code, municipality_code, period, client_group)`;
 }
 
