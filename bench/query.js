@@ -52,23 +52,27 @@ function querySlices({ units, periods }) {
 }
 
 const APP_PATH = { metrics: (q) => `/api/v1/metrics?level=municipality&${q}`, benchmark: (q) => `/api/v1/benchmark?${q}` };
-const PG_PATH = { metrics: (q) => `/metrics?${q}`, benchmark: (q) => `/benchmark?${q}` };
+const PG_PATH = { metrics: (q) => `/metrics?${q}`, benchmark: (q) => `/benchmark?${q}`, unitSums: (q) => `/unit-sums?${q}` };
 
-/** One round: both endpoints on both sides; the baseline's /benchmark (national aggregates) gets fewer requests. */
+/**
+ * One round: both endpoints on both sides, and the baseline's unit sums alone (less than a /metrics row); the
+ * baseline's /metrics and /benchmark (national aggregates) get fewer requests.
+ */
 async function round(i, s, next, app, pg, log) {
   const queries = next(s.appRequests);
-  const pgQueries = { metrics: queries, benchmark: queries.slice(0, s.pgRequests) };
+  const pgQueries = { metrics: queries.slice(0, s.pgRequests), benchmark: queries.slice(0, s.pgRequests), unitSums: queries };
   const steps = [];
   for (const ep of ['metrics', 'benchmark']) {
     steps.push({ side: 'app', ep, run: () => load({ url: app.url, paths: queries.map(APP_PATH[ep]), connections: CONNECTIONS }) });
     steps.push({ side: 'pg', ep, run: () => load({ url: pg.url, paths: pgQueries[ep].map(PG_PATH[ep]), connections: CONNECTIONS }) });
   }
+  steps.push({ side: 'pg', ep: 'unitSums', run: () => load({ url: pg.url, paths: pgQueries.unitSums.map(PG_PATH.unitSums), connections: CONNECTIONS }) });
   if (i % 2 === 1) steps.reverse();
   const out = { app: {}, pg: {} };
   for (const step of steps) {
     const r = await step.run();
     out[step.side][step.ep] = r;
-    log(`round ${i + 1} ${step.side === 'app' ? 'app' : 'PostgreSQL'} /${step.ep}: ${r.requests} requests, p50 ${r.p50.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms, ${r.rps.toFixed(0)} req/s, errors ${r.errors}, non-2xx ${r.non2xx}`);
+    log(`round ${i + 1} ${step.side === 'app' ? 'app' : 'PostgreSQL'} /${step.ep === 'unitSums' ? 'unit-sums' : step.ep}: ${r.requests} requests, p50 ${r.p50.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms, ${r.rps.toFixed(0)} req/s, errors ${r.errors}, non-2xx ${r.non2xx}`);
   }
   return out;
 }
@@ -76,6 +80,7 @@ async function round(i, s, next, app, pg, log) {
 function figures(rounds, pg, appInfo) {
   const out = [];
   const baseline = `the same aggregation from PostgreSQL via TypeORM (${pg.backend})`;
+  const unitSums = `the unit's sums alone from PostgreSQL via TypeORM, without the national value of the app's row (${pg.backend})`;
   for (const ep of ['metrics', 'benchmark']) {
     const app = rounds.map((r) => r.app[ep]);
     const base = rounds.map((r) => r.pg[ep]);
@@ -98,6 +103,15 @@ function figures(rounds, pg, appInfo) {
       ratio: median(rounds.map((r) => r.app[ep].rps / r.pg[ep].rps)), goal: '>= 10x the baseline', check: (_v, ratio) => ratio >= 10,
       samples: app.map((r) => r.rps), baselineSamples: base.map((r) => r.rps), ...extra, ...appInfo,
     }));
+    if (ep === 'metrics') {
+      const sums = rounds.map((r) => r.pg.unitSums);
+      out.push(figure({
+        name: '/api/v1/metrics throughput at 64 connections, against the unit\'s sums alone', value: median(app.map((r) => r.rps)), unit: 'req/s',
+        baseline: unitSums, baselineValue: median(sums.map((r) => r.rps)), ratio: median(rounds.map((r) => r.app.metrics.rps / r.pg.unitSums.rps)),
+        samples: app.map((r) => r.rps), baselineSamples: sums.map((r) => r.rps), baselineP95: median(sums.map((r) => r.p95)),
+        baselineErrors: sums.reduce((n, r) => n + r.errors + r.timeouts + r.non2xx, 0), runs: rounds.length,
+      }));
+    }
   }
   return out;
 }

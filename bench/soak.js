@@ -14,7 +14,7 @@ const { uploadUntilFinal, sleep } = require('./lib/app-process');
 const { sliceCsv } = require('./lib/fixtures');
 const { need } = require('./lib/modules');
 const { shuffled } = require('./lib/load');
-const { figure, quantile, median } = require('./lib/results');
+const { figure, quantile, median, maxOf } = require('./lib/results');
 
 const CONNECTIONS = 64;
 const SUBMISSION_ROWS = 10_000;
@@ -59,7 +59,7 @@ function watchRss(app) {
     clearInterval(timer);
     samples.push({ t: Date.now(), mb: app.rssMb() });
     const mid = (samples[0].t + samples[samples.length - 1].t) / 2;
-    const peak = (xs) => Math.max(...xs.map((x) => x.mb));
+    const peak = (xs) => maxOf(xs.map((x) => x.mb));
     return {
       startMb: samples[0].mb, endMb: samples[samples.length - 1].mb, peakMb: Math.max(peak(samples), app.peakMb()),
       firstHalfPeakMb: peak(samples.filter((x) => x.t <= mid)), secondHalfPeakMb: peak(samples.filter((x) => x.t > mid)),
@@ -147,7 +147,7 @@ async function run({ quick, log }) {
       figure({ name: 'soak: non-2xx answers', value: result.non2xx, unit: 'answers', goal: '0', check: (v) => v === 0, ...common, statusCodes: result.statusCodeStats, sample: failures.slice(0, 5) }),
       figure({
         name: 'soak: latency p95 of public endpoints', value: quantile(latencies, 0.95), unit: 'ms', ...common,
-        p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99), max: Math.max(...latencies), rps: result.requests.total / result.duration,
+        p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99), max: maxOf(latencies), rps: result.requests.total / result.duration,
         submissionMedianMs: median(accepted.map((s) => s.ms)),
       }),
       figure({

@@ -4,7 +4,7 @@
  * own summary has no p95).
  */
 const { need } = require('./modules');
-const { quantile } = require('./results');
+const { maxOf, quantile } = require('./results');
 
 function load({ url, paths, amount = paths.length, connections = 64, timeoutSeconds = 30 }) {
   const autocannon = need('autocannon');
@@ -24,7 +24,7 @@ function load({ url, paths, amount = paths.length, connections = 64, timeoutSeco
         requests: result.requests.total,
         seconds,
         rps: result.requests.total / seconds,
-        p50: quantile(latencies, 0.5), p95: quantile(latencies, 0.95), p99: quantile(latencies, 0.99), max: Math.max(...latencies),
+        p50: quantile(latencies, 0.5), p95: quantile(latencies, 0.95), p99: quantile(latencies, 0.99), max: maxOf(latencies),
         errors: result.errors, timeouts: result.timeouts, non2xx: result.non2xx,
         statusCodes: result.statusCodeStats,
       });

@@ -5,7 +5,9 @@
  *   BASELINE_DB_URL (empty: embedded PGlite in this process), PORT, FACTS_FILE (long CSV), METRICS (comma list).
  * Loads the facts of the metrics' measures (batched INSERT ... SELECT FROM unnest), indexes them, ANALYZEs, then
  * prints one JSON line {ready, rows, loadMs} and serves:
- *   GET /metrics?metric&unit&period     the unit's value for the period (numerator and denominator sums)
+ *   GET /metrics?metric&unit&period     the unit's and the national value for the period (numerator and denominator
+ *                                       sums, 2 queries), the data of the app's /metrics row
+ *   GET /unit-sums?metric&unit&period   the unit's sums alone (1 query): less than the app's row, for comparison
  *   GET /benchmark?metric&unit&period   the unit, its labour-market region and the national value (3 queries);
  *                                       the app's /benchmark also has the peer group, so this does less work.
  */
@@ -87,13 +89,25 @@ function ratioQuery(db, { numerator, denominator }, { start, end }) {
 
 const valueOf = (r) => ({ numerator: Number(r?.numerator ?? 0), denominator: Number(r?.denominator ?? 0), value: r?.denominator > 0 ? r.numerator / r.denominator : null });
 
-async function metricsAnswer(db, q) {
+/** The unit's sums alone: less than the app's /metrics row, which also has the national value. */
+async function unitSumsAnswer(db, q) {
   const rows = await ratioQuery(db, metricMeasures(q.metric), periodBounds(q.period))
     .addSelect('f.municipality_code', 'unit')
     .andWhere('f.municipality_code = :unit', { unit: q.unit })
     .groupBy('f.municipality_code')
     .getRawMany();
   return rows.map((r) => ({ metric: q.metric, unit: r.unit, period: q.period, ...valueOf(r) }));
+}
+
+/** What the app's /metrics row needs from the data: the unit's value and the national value (nationalValue, comparison). */
+async function metricsAnswer(db, q) {
+  const measures = metricMeasures(q.metric);
+  const bounds = periodBounds(q.period);
+  const [unit, national] = await Promise.all([
+    ratioQuery(db, measures, bounds).andWhere('f.municipality_code = :unit', { unit: q.unit }).getRawOne(),
+    ratioQuery(db, measures, bounds).getRawOne(),
+  ]);
+  return [{ metric: q.metric, unit: q.unit, period: q.period, ...valueOf(unit), nationalValue: valueOf(national).value }];
 }
 
 async function benchmarkAnswer(db, q) {
@@ -135,6 +149,7 @@ async function main() {
     }
   };
   web.get('/metrics', route(metricsAnswer));
+  web.get('/unit-sums', route(unitSumsAnswer));
   web.get('/benchmark', route(benchmarkAnswer));
   const server = web.listen(Number(process.env.PORT), '127.0.0.1', () => console.log(JSON.stringify({ ready: true, rows, loadMs, embedded: !!embedded })));
   server.keepAliveTimeout = 60_000;

@@ -19,6 +19,9 @@ const quantile = (xs, q) => {
   return s.length === 0 ? NaN : s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))];
 };
 
+/** The largest number (spreading a long array into Math.max overflows the stack). */
+const maxOf = (xs) => xs.reduce((m, x) => (x > m ? x : m), -Infinity);
+
 const round = (x, digits = 3) => (typeof x === 'number' && Number.isFinite(x) ? Number(x.toPrecision(digits + 2)) : x);
 
 /**
@@ -92,4 +95,4 @@ function writeResults(figures, info, dir = path.join(__dirname, '..', 'results')
   return md;
 }
 
-module.exports = { median, quantile, figure, machine, markdownTable, writeResults, round, fmt };
+module.exports = { median, quantile, maxOf, figure, machine, markdownTable, writeResults, round, fmt };

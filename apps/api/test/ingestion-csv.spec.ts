@@ -76,6 +76,15 @@ describe.each(backends())('CSV ingestion on %s', (backend) => {
     ]);
   });
 
+  it('accepts key cells with spaces around them, stored trimmed (the fast check leaves them to the detailed checks)', async () => {
+    const header = 'site_code,municipality_code,period,client_group,measure,value';
+    const spaced = await submit(ctx, `${header}\n WP-AM18-01 , GM0363,2024-09,ww,clients_start,40\n`, 'text/csv', ctx.amsterdam);
+    expect(spaced).toMatchObject({ status: 'accepted', valueCount: 1, errorCount: 0 });
+    const stored = await ctx.t.warehouse.query<{ site_code: string; municipality_code: string; value: number }>(
+      `SELECT site_code, municipality_code, value FROM fact_values WHERE submission_id = $1`, [spaced.id]);
+    expect(stored).toEqual([{ site_code: 'WP-AM18-01', municipality_code: 'GM0363', value: 40 }]);
+  });
+
   it('refuses an empty file and a header without rows', async () => {
     expect(errorsOf(await submit(ctx, '', 'text/csv', ctx.amsterdam))).toEqual([[null, null, 'EMPTY_FILE']]);
     expect(errorsOf(await submit(ctx, 'site_code,municipality_code,period,client_group,measure,value\n', 'text/csv', ctx.amsterdam))).toEqual([[null, null, 'EMPTY_FILE']]);

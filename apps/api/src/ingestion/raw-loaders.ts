@@ -37,7 +37,7 @@ const quoteLiteral = (s: string) => `'${s.replace(/'/g, "''")}'`;
 /**
  * Loads the file into `table`; throws FileProblem (or UnreadableFileError) when the file as a whole cannot be
  * taken in. JSON and Parquet are checked for their shape first: DuckDB's readers would crash or stall on some
- * files. Parquet is only put behind the view `fileView`: decoding it twice costs less than copying it.
+ * files. Parquet is only put behind the view `fileView`: decoding it twice costs a little less than copying it.
  */
 export async function loadRawTable(conn: DuckDBConnection, format: FileFormat, filePath: string, table: string, fileView: string): Promise<RawTable> {
   switch (format) {
