@@ -4,25 +4,14 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { type E2eState, OUTPUT_DIR, STATE_FILE } from './support/state';
+import { freePort } from '../apps/api/test/free-port';
 
 const ROOT = path.resolve(__dirname, '..');
 const HEALTH_TIMEOUT_MS = 3 * 60_000;
 const RELEASE_TIMEOUT_MS = Number(process.env.E2E_RELEASE_TIMEOUT_MS ?? 15 * 60_000);
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
 
 async function waitFor(url: string, timeoutMs: number, child: ChildProcess | null, what: string) {
   const until = Date.now() + timeoutMs;

@@ -13,6 +13,7 @@ import * as path from 'node:path';
 import { DataSource } from 'typeorm';
 import { buildApp, BuiltApp } from '../src/app.factory';
 import { AppConfig, loadConfig } from '../src/config';
+import { freePort } from './free-port';
 
 export { createDatabase } from './test-app';
 
@@ -120,17 +121,6 @@ export async function currentFacts(query: (sql: string) => Promise<any[]>): Prom
 }
 
 // ------------------------------------------------------------------------------------- the real server
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
 
 export interface ServerProcess { child: ChildProcess; url: string; log: string; exited: Promise<number | null> }
 
