@@ -1,8 +1,9 @@
 /**
  * Public read API under load: /api/v1/metrics and /api/v1/benchmark of the released app (lib/release-app.js) at
  * 64 keep-alive connections (autocannon), next to the same aggregation served from PostgreSQL via TypeORM
- * (lib/pg-baseline-server.js: facts in a table, QueryBuilder GROUP BY per request), round by round in the same
- * run. Requests are metric x municipality x period combinations in a fixed shuffled order; no combination is
+ * (lib/pg-baseline-server.js: facts in a table, QueryBuilder sums per request: for /metrics the unit's and the
+ * national value that the app's row holds, and, as a figure without goal, the unit's sums alone), round by round
+ * in the same run. Requests are metric x municipality x period combinations in a fixed shuffled order; no combination is
  * asked twice in the bench run, so the app's response cache never answers (the worst case for the app).
  */
 const { releaseApp } = require('./lib/release-app');
