@@ -47,6 +47,15 @@ describe('serving the dashboard and boundary files', () => {
     }
   });
 
+  it('answers HEAD for the dashboard\'s pages like GET, without a body (uptime checks use it)', async () => {
+    for (const route of ['/', '/profiel/GM0363']) {
+      const res = await fetch(t.url + route, { method: 'HEAD' });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+      expect(await res.text()).toBe('');
+    }
+  });
+
   it('serves hashed assets as immutable and leaves unknown API routes to the API', async () => {
     const asset = await fetch(`${t.url}/assets/app-abc123.js`);
     expect(asset.headers.get('cache-control')).toContain('immutable');

@@ -6,7 +6,7 @@ import type { ServerResponse } from 'node:http';
 import * as path from 'node:path';
 
 /**
- * Serves the built dashboard at '/', with index.html for client-side routes (anything not under /api). Assets
+ * Serves the built dashboard at '/', with index.html for client-side routes (anything not under /api; GET and HEAD). Assets
  * go out as the Brotli or gzip copy the build wrote beside them (apps/web/precompress.ts) when the browser takes it.
  */
 export function serveWebApp(app: NestExpressApplication, webDir: string) {
@@ -20,7 +20,7 @@ export function serveWebApp(app: NestExpressApplication, webDir: string) {
   // API requests never look on disk (a stat per request showed in the read API's profile)
   app.use((req: Request, res: Response, next: NextFunction) => (req.path.startsWith('/api') ? next() : assets(req, res, next)));
   app.use((req: Request, res: Response, next: NextFunction) => {
-    if (req.method !== 'GET' || req.path.startsWith('/api') || !fs.existsSync(index)) return next();
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || req.path.startsWith('/api') || !fs.existsSync(index)) return next();
     res.setHeader('Cache-Control', 'no-cache');
     res.sendFile(index);
   });
