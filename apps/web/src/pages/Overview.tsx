@@ -3,7 +3,6 @@ import { metricByCode } from '@uitkomst/domain/metrics';
 import { useMetrics, usePeriods } from '../api/hooks';
 import type { MetricRow } from '../api/types';
 import { combine } from '../api/useApi';
-import { resolvePeriod } from '../app/filters';
 import { Link } from '../app/Link';
 import { hrefFor, useQuery } from '../app/router';
 import { sparkSpec } from '../charts/specs/trend';
@@ -15,7 +14,7 @@ import { Empty, ErrorState, Loading } from '../components/States';
 import { metricLabel, useT } from '../i18n/i18n';
 import { formatChange, formatInterval, formatPeriod, formatValue } from '../lib/format';
 import { trendPoints } from '../lib/trend';
-import { DEFAULT_MAP_METRIC, HEADLINES, headlinesQuery } from './overview/queries';
+import { DEFAULT_MAP_METRIC, HEADLINES, headlinesQuery, overviewPeriod } from './overview/queries';
 import { RegionMap } from './overview/RegionMap';
 
 export default function Overview() {
@@ -28,7 +27,7 @@ export default function Overview() {
   if (both.state === 'error') return <ErrorState error={both.error} />;
   const [byGrain, rows] = both.data;
   const years = byGrain.year;
-  const period = resolvePeriod(query.period, { ...byGrain, quarter: [], month: [], rolling12: [] });
+  const period = overviewPeriod(query.period, byGrain);
   const metric = query.metric ?? DEFAULT_MAP_METRIC;
   if (!period) return <><h1>{t('overview.title')}</h1><Empty /></>;
   return (

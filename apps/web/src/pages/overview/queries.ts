@@ -1,4 +1,5 @@
 /** What the overview asks the API for, shared by the page and by its prefetch (which runs before the page's code has loaded). */
+import type { Grain } from '@uitkomst/domain/metrics';
 import { asList, getJson } from '../../api/client';
 import { type MetricQuery, metricsUrl, periodsByGrain, periodsUrl } from '../../api/hooks';
 import type { MetricRow } from '../../api/types';
@@ -15,6 +16,10 @@ export const DEFAULT_MAP_METRIC = 'outflow_to_work';
 
 export const headlinesQuery: MetricQuery = { metric: HEADLINES.flatMap((h) => [h.metric, h.secondary]).join(','), level: 'national', grain: 'year', clientGroup: 'all' };
 
+/** The overview's period: the one asked for, if the release has that year, else the latest year. */
+export const overviewPeriod = (asked: string | undefined, byGrain: Record<Grain, string[]>) =>
+  resolvePeriod(asked, { year: byGrain.year, quarter: [], month: [], rolling12: [] });
+
 export const regionMapQuery = (metric: string, period: string): MetricQuery => ({ metric, level: 'region', period, clientGroup: 'all' });
 
 /**
@@ -28,7 +33,7 @@ export function prefetchOverview(search: string) {
   loadRegionBoundaries().catch(ignore);
   getJson(periodsUrl()).then((body) => {
     const byGrain = periodsByGrain(asList<MetricRow>(body).map((r) => r.period));
-    const period = resolvePeriod(query.period, { ...byGrain, quarter: [], month: [], rolling12: [] });
+    const period = overviewPeriod(query.period, byGrain);
     if (period) getJson(metricsUrl(regionMapQuery(query.metric ?? DEFAULT_MAP_METRIC, period))!).catch(ignore);
   }, ignore);
 }
