@@ -43,8 +43,11 @@ async function prepareDataDir(template, set, rows, dir) {
   const instance = await DuckDBInstance.create(path.join(dataDir, 'warehouse.duckdb'));
   const conn = await instance.connect();
   try {
-    await conn.run(`INSERT INTO fact_values SELECT 'bench', site_code, municipality_code, CAST(period || '-01' AS DATE), client_group, measure, value, now()::TIMESTAMP, NULL
-                      FROM (SELECT * FROM ${readCsvSql(set.facts)} LIMIT ${rows})`);
+    const { appendFacts } = need('@uitkomst/warehouse');
+    await conn.run('BEGIN TRANSACTION');
+    await appendFacts(conn, { submissionId: 'bench', acceptedAt: new Date(), select: `SELECT site_code, municipality_code, CAST(period || '-01' AS DATE) AS period,
+      client_group, measure, value FROM (SELECT * FROM ${readCsvSql(set.facts)} LIMIT ${rows})` });
+    await conn.run('COMMIT');
     await conn.run('CHECKPOINT');
   } finally {
     conn.closeSync();

@@ -13,6 +13,7 @@ import { runFirstStart } from '../src/boot/first-start';
 import { REGISTRY } from './ingestion-setup';
 import { applyInOrder, createDatabase, currentFacts, http, keyOf, longCsv, RunningApp, startAppOn, Stores, tempDir, Value } from './faults-setup';
 import { backends } from './test-app';
+import { writeSubmissionFacts } from './write-facts';
 
 const SITE = 'WP-AM18-01';
 const GM = 'GM0363';
@@ -34,14 +35,7 @@ describe.each(backends())('start-up reconciliation on %s', (backend) => {
 
   /** What the fact pipeline does in one DuckDB transaction: supersede the current values of the keys, append the new ones. */
   async function writeFacts(id: string, vals: Value[], acceptedAt: string) {
-    await app.warehouse.transaction(async (conn) => {
-      for (const f of vals) {
-        await conn.run(`UPDATE fact_values SET superseded_by = $1 WHERE superseded_by IS NULL AND site_code = $2 AND municipality_code = $3
-          AND period = CAST($4 || '-01' AS DATE) AND client_group = $5 AND measure = $6`, [id, f.site, f.municipality, f.period, f.group, f.measure]);
-        await conn.run(`INSERT INTO fact_values VALUES ($1, $2, $3, CAST($4 || '-01' AS DATE), $5, $6, $7, CAST($8 AS TIMESTAMP), NULL)`,
-          [id, f.site, f.municipality, f.period, f.group, f.measure, f.value, acceptedAt]);
-      }
-    });
+    await writeSubmissionFacts(app.warehouse, id, acceptedAt, vals.map((f) => ({ ...f, month: f.period })));
   }
 
   async function insertSubmission(id: string, status: string, content: string, valueCount: number | null) {

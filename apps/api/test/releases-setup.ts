@@ -8,6 +8,7 @@ import { DataSource } from 'typeorm';
 import { ApiKeysService } from '../src/auth/api-keys.service';
 import { runFirstStart } from '../src/boot/first-start';
 import { Backend, startTestApp, TestApp } from './test-app';
+import { writeSubmissionFacts } from './write-facts';
 
 export const MONTH = '2025-03-01'; // one month per year, so month, quarter, year and rolling figures coincide
 export const PREVIOUS_MONTH = '2024-03-01';
@@ -79,13 +80,7 @@ export async function addSubmission(ctx: ReleaseContext, facts: Fact[]): Promise
   await ctx.db.query(
     `INSERT INTO submissions (id, organisation_code, api_key_id, status, format, sha256, byte_size, finished_at) VALUES ($1, 'ORG-GM0363', $2, 'accepted', 'csv', $3, 1, now())`,
     [id, randomUUID(), id.replace(/-/g, '').padEnd(64, '0')]);
-  await ctx.t.warehouse.write(async (conn) => {
-    for (const f of facts) {
-      await conn.run(`UPDATE fact_values SET superseded_by = $1 WHERE superseded_by IS NULL AND site_code = $2 AND municipality_code = $3 AND period = CAST($4 AS DATE) AND client_group = $5 AND measure = $6`,
-        [id, f.site, f.municipality, f.month, f.group, f.measure]);
-      await conn.run(`INSERT INTO fact_values VALUES ($1, $2, $3, CAST($4 AS DATE), $5, $6, $7, now(), NULL)`, [id, f.site, f.municipality, f.month, f.group, f.measure, f.value]);
-    }
-  });
+  await writeSubmissionFacts(ctx.t.warehouse, id, new Date(), facts);
   ctx.submissions.push(id);
   return id;
 }

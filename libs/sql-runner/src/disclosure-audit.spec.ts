@@ -9,7 +9,7 @@
  * is not audited. The generated stocks need not be consistent with the flows: input the models must survive.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { Warehouse } from '@uitkomst/warehouse';
+import { appendFacts, factRowsSql, Warehouse } from '@uitkomst/warehouse';
 import fc from 'fast-check';
 import { buildModels, DEFAULT_PROJECT_DIR, loadProject } from './index';
 
@@ -56,8 +56,8 @@ async function load(conn: DuckDBConnection, r: Region) {
     for (const m of s.serves) await conn.run(`INSERT INTO ref_site_municipalities VALUES ($1, $2)`, [s.code, r.municipalities[m].code]);
   }
   const rows = r.facts.flatMap((f) => (['clients_start', 'clients_new', 'exits_to_work'] as const).map((measure) =>
-    `('t', '${f.site}', '${f.muni}', DATE '${f.month}-01', '${f.group}', '${measure}', ${measure === 'clients_start' ? f.start : measure === 'clients_new' ? f.fresh : f.exits}, now()::TIMESTAMP, NULL)`));
-  await conn.run(`INSERT INTO fact_values VALUES ${rows.join(',')}`);
+    `('${f.site}', '${f.muni}', DATE '${f.month}-01', '${f.group}', '${measure}', ${measure === 'clients_start' ? f.start : measure === 'clients_new' ? f.fresh : f.exits})`));
+  await appendFacts(conn, { submissionId: 't', acceptedAt: new Date(), select: factRowsSql(rows) });
 }
 
 const PRIMARY = ['no_consent', 'small_denominator', 'small_count'];

@@ -5,7 +5,7 @@
 import { DuckDBConnection } from '@duckdb/node-api';
 import { METRICS } from '@uitkomst/domain';
 import { byarRatioInterval, wilsonInterval } from '@uitkomst/stats';
-import { Warehouse } from '@uitkomst/warehouse';
+import { appendFacts, factRowsSql, Warehouse } from '@uitkomst/warehouse';
 import { buildModels, DEFAULT_PROJECT_DIR, loadProject, runTests } from './index';
 import { loadSyntheticData } from './synthetic-data';
 
@@ -15,8 +15,8 @@ const GROUPS = ['jongeren', 'ww', 'bijstand_kort', 'bijstand_lang', 'arbeidsbepe
 interface Fact { site: string; muni: string; month: string; group: string; measures: Record<string, number> }
 
 async function insertFacts(conn: DuckDBConnection, facts: Fact[]): Promise<void> {
-  const rows = facts.flatMap((f) => Object.entries(f.measures).map(([m, v]) => `('t', '${f.site}', '${f.muni}', DATE '${f.month}-01', '${f.group}', '${m}', ${v}, now()::TIMESTAMP, NULL)`));
-  await conn.run(`INSERT INTO fact_values VALUES ${rows.join(',\n')}`);
+  const rows = facts.flatMap((f) => Object.entries(f.measures).map(([m, v]) => `('${f.site}', '${f.muni}', DATE '${f.month}-01', '${f.group}', '${m}', ${v})`));
+  await appendFacts(conn, { submissionId: 't', acceptedAt: new Date(), select: factRowsSql(rows) });
 }
 
 /**

@@ -3,6 +3,7 @@
  * Not realistic, only plausible: every count is consistent (exits <= served, satisfied <= respondents, ...).
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { appendFacts } from '@uitkomst/warehouse';
 
 export interface SyntheticOptions { regions: number; municipalities: number; sites: number; firstMonth: string; months: number; seed?: number }
 
@@ -53,8 +54,8 @@ CREATE TEMP TABLE syn_wide AS
   SELECT *, least(clients_start + clients_new, floor(random() * 2 * rate * (clients_start + clients_new))) AS exits_to_work,
     floor((clients_start + clients_new) * 0.1 * random()) AS survey_respondents
   FROM (SELECT *, floor(size * (0.5 + random())) AS clients_start, floor(size * 0.2 * random()) AS clients_new FROM syn_cells);
-INSERT INTO fact_values
-  SELECT 'syn', site_code, municipality_code, period, client_group, measure, value, now()::TIMESTAMP, NULL FROM (
+CREATE TEMP TABLE syn_facts AS
+  SELECT site_code, municipality_code, period, client_group, measure, value FROM (
     UNPIVOT (
       SELECT site_code, municipality_code, period, client_group,
         clients_start, clients_new, exits_to_work + floor(random() * 3) AS exits_total, exits_to_work,
@@ -77,4 +78,6 @@ DROP TABLE syn_site_muni; DROP TABLE syn_sites; DROP TABLE syn_cells; DROP TABLE
 
 export async function loadSyntheticData(conn: DuckDBConnection, options: SyntheticOptions): Promise<void> {
   await conn.run(syntheticDataSql(options));
+  await appendFacts(conn, { submissionId: 'syn', acceptedAt: new Date(), select: 'SELECT * FROM syn_facts' });
+  await conn.run('DROP TABLE syn_facts');
 }

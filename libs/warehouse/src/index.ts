@@ -1,3 +1,4 @@
 export * from './warehouse';
 export * from './schema';
+export * from './facts';
 export * from './load-rows';

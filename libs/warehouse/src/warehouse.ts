@@ -6,7 +6,8 @@
 import { DuckDBConnection, DuckDBInstance, DuckDBValue } from '@duckdb/node-api';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { WAREHOUSE_SCHEMA } from './schema';
+import { prepareFactTables } from './facts';
+import { REFERENCE_TABLES_SQL } from './schema';
 
 export type SqlParams = Record<string, DuckDBValue> | DuckDBValue[];
 
@@ -55,7 +56,8 @@ export class Warehouse {
     const instance = await DuckDBInstance.create(file, duckdbSettings(options));
     const writer = await instance.connect();
     const wh = new Warehouse(instance, file, writer);
-    await writer.run(WAREHOUSE_SCHEMA);
+    await prepareFactTables(writer);
+    await writer.run(REFERENCE_TABLES_SQL);
     return wh;
   }
 

@@ -5,7 +5,7 @@
  */
 import { DuckDBConnection, listValue } from '@duckdb/node-api';
 import { MEASURES, MeasureDefinition } from '@uitkomst/domain';
-import type { Warehouse } from '@uitkomst/warehouse';
+import { appendFacts, currentFactsOfKeys, submissionNumber, type Warehouse } from '@uitkomst/warehouse';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { SubmissionError } from '../submissions/submission.entity';
@@ -50,11 +50,11 @@ export interface ValidationResult {
 export interface StagedValues {
   /** SELECT giving site_code, municipality_code, period_date, client_group, measure, value_num. */
   select: string;
-  /** A relation `k` over the submission's keys and the condition matching a fact `f` with the same key and measure. */
+  /** A relation over the submission's keys (site_code, municipality_code, client_group and the DATE column `period`). */
   keys: string;
-  match: string;
-  /** The DATE column of `k` holding the period. */
   period: string;
+  /** The condition on a key `k` and a measure code `mc.code` that the submission has a value for that measure of that key. */
+  measureMatch: string;
 }
 
 export interface CommitResult {
@@ -139,8 +139,7 @@ async function stageAndCheck(conn: DuckDBConnection, input: ValidationInput): Pr
     if (problems === 0) {
       const staged: StagedValues = {
         select: rawInsertSelectSql(raw, plan), keys: t.keySets, period: 'period_start',
-        match: `f.site_code = k.site_code AND f.municipality_code = k.municipality_code AND f.period = k.period_start
-          AND f.client_group = k.client_group AND (k.mask & ${measureBitSql('f.measure', measures)}) <> 0`,
+        measureMatch: `(k.mask & ${measureBitSql('mc.code', measures)}) <> 0`,
       };
       return { layout: plan.layout, rowCount, valueCount: values, errorCount: 0, errorsSample: [], staged };
     }
@@ -166,8 +165,7 @@ async function stageAndCheck(conn: DuckDBConnection, input: ValidationInput): Pr
   if (errorCount > 0) await writeErrorsCsv(conn, t, input.errorsFile);
   const staged: StagedValues | undefined = errorCount > 0 ? undefined : {
     select: `SELECT site_code, municipality_code, period_date, client_group, measure, value_num FROM ${t.values}`, keys: t.values, period: 'period_date',
-    match: `f.site_code = k.site_code AND f.municipality_code = k.municipality_code AND f.period = k.period_date
-      AND f.client_group = k.client_group AND f.measure = k.measure`,
+    measureMatch: 'mc.code = k.measure',
   };
   return { layout: plan.layout, rowCount, valueCount, errorCount, errorsSample, staged };
 }
@@ -215,26 +213,33 @@ async function writeErrorsCsv(conn: DuckDBConnection, t: StagingTables, file: st
  * Appends the staged values and supersedes the current values of the same keys; call inside warehouse.transaction.
  * Only current facts within the submission's period range can share a key, so the search for them is bounded by it
  * (and costs next to nothing when no current fact is in that range); the UPDATE runs only when there are any.
+ * `expectedValues`, the count validation gave, must be what is written, or nothing is.
  */
-export async function commitFacts(conn: DuckDBConnection, submissionId: string, acceptedAt: Date, staged: StagedValues): Promise<CommitResult> {
+export async function commitFacts(conn: DuckDBConnection, submissionId: string, acceptedAt: Date | string, staged: StagedValues, expectedValues?: number)
+  : Promise<CommitResult> {
   const range = (await conn.runAndReadAll(`SELECT CAST(min(${staged.period}) AS VARCHAR), CAST(max(${staged.period}) AS VARCHAR) FROM ${staged.keys}`)).getRows()[0];
   const [from, to] = range.map((d) => (d === null ? null : String(d)));
-  const inRange = `f.superseded_by IS NULL AND f.period BETWEEN CAST($1 AS DATE) AND CAST($2 AS DATE)`;
+  const no = await submissionNumber(conn, submissionId, acceptedAt);
+  const current = currentFactsOfKeys(staged.keys, staged.period, staged.measureMatch);
   const earlierRows = from === null || to === null ? [] : (await conn.runAndReadAll(
-    `SELECT f.submission_id, CAST(count(*) AS INTEGER) FROM fact_values f JOIN ${staged.keys} k ON ${staged.match} WHERE ${inRange} GROUP BY 1`,
+    `SELECT (SELECT submission_id FROM fact_submissions s WHERE s.submission_no = g.no), g.n
+       FROM (SELECT f.submission_no AS no, CAST(count(*) AS INTEGER) AS n FROM fact_rows f, ${current.from} WHERE ${current.where} GROUP BY 1) g`,
     [from, to])).getRows();
   if (earlierRows.length > 0) {
-    await conn.run(`UPDATE fact_values f SET superseded_by = $3 FROM ${staged.keys} k WHERE ${inRange} AND ${staged.match}`, [from, to, submissionId]);
+    await conn.run(`UPDATE fact_rows f SET superseded_by = $3 FROM ${current.from} WHERE ${current.where}`, [from, to, no]);
   }
-  const inserted = await conn.runAndReadAll(`INSERT INTO fact_values (submission_id, site_code, municipality_code, period, client_group, measure, value, accepted_at, superseded_by)
-    SELECT $1, site_code, municipality_code, period_date, client_group, measure, value_num, $2::TIMESTAMP, NULL FROM (${staged.select})`,
-  [submissionId, acceptedAt.toISOString().replace('T', ' ').replace('Z', '')]);
-  const valueCount = Number(inserted.getRows()[0][0]);
+  const valueCount = await appendFacts(conn, {
+    submissionId, acceptedAt, keys: staged.keys,
+    select: `SELECT site_code, municipality_code, period_date AS period, client_group, measure, value_num AS value FROM (${staged.select})`,
+  });
+  if (expectedValues !== undefined && valueCount !== expectedValues) {
+    throw new Error(`submission ${submissionId}: ${expectedValues} values validated but ${valueCount} written; nothing is kept`);
+  }
   const superseded: CommitResult['superseded'] = [];
   if (earlierRows.length > 0) {
     const ids = earlierRows.map(([id]) => String(id));
-    const still = await conn.runAndReadAll(`SELECT submission_id, CAST(count(*) FILTER (WHERE superseded_by IS NULL) AS INTEGER) FROM fact_values
-      WHERE list_contains($1::VARCHAR[], submission_id) GROUP BY 1`, [listValue(ids)]);
+    const still = await conn.runAndReadAll(`SELECT s.submission_id, CAST(count(*) FILTER (WHERE f.superseded_by IS NULL) AS INTEGER)
+      FROM fact_rows f JOIN fact_submissions s ON s.submission_no = f.submission_no WHERE list_contains($1::VARCHAR[], s.submission_id) GROUP BY 1`, [listValue(ids)]);
     const stillCurrent = new Map(still.getRows().map(([id, n]) => [String(id), Number(n)]));
     for (const [id, n] of earlierRows) superseded.push({ submissionId: String(id), values: Number(n), stillCurrent: stillCurrent.get(String(id)) ?? 0 });
   }
@@ -254,7 +259,7 @@ export async function validateAndLoad(warehouse: Warehouse, input: ValidationInp
   try {
     const { staged, ...validation } = await timed(phases, 'validate', () => warehouse.write((conn) => stageAndValidate(conn, input)));
     if (validation.errorCount > 0 || !staged) return { validation, commit: null };
-    const commit = await timed(phases, 'write', () => warehouse.transaction((conn) => commitFacts(conn, input.submissionId, acceptedAt(), staged)));
+    const commit = await timed(phases, 'write', () => warehouse.transaction((conn) => commitFacts(conn, input.submissionId, acceptedAt(), staged, validation.valueCount)));
     return { validation: { ...validation, valueCount: commit.valueCount }, commit };
   } finally {
     await timed(phases, 'cleanup', () => warehouse.write((conn) => dropStaging(conn, input.submissionId)).catch(() => undefined));

@@ -193,12 +193,14 @@ export class ReconciliationService implements OnApplicationBootstrap {
     const file = path.join(this.quarantineDir(), `facts-${id.replace(/[^A-Za-z0-9_-]/g, '_')}.parquet`);
     const restored = await this.warehouse.transaction(async (conn) => {
       await conn.run(`COPY (SELECT * FROM fact_values WHERE submission_id = ${sqlString(id)}) TO ${sqlString(file)} (FORMAT PARQUET)`);
-      const linked = await conn.runAndReadAll(`SELECT CAST(count(*) AS INTEGER) FROM fact_values WHERE superseded_by = $1`, [id]);
-      await conn.run(`UPDATE fact_values f SET superseded_by = r.superseded_by FROM fact_values r
-        WHERE r.submission_id = $1 AND f.superseded_by = $1 AND f.site_code = r.site_code AND f.municipality_code = r.municipality_code
+      const no = `(SELECT submission_no FROM fact_submissions WHERE submission_id = $1)`;
+      const linked = await conn.runAndReadAll(`SELECT CAST(count(*) AS INTEGER) FROM fact_rows WHERE superseded_by = ${no}`, [id]);
+      await conn.run(`UPDATE fact_rows f SET superseded_by = r.superseded_by FROM fact_rows r
+        WHERE r.submission_no = ${no} AND f.superseded_by = ${no} AND f.site = r.site AND f.municipality = r.municipality
           AND f.period = r.period AND f.client_group = r.client_group AND f.measure = r.measure`, [id]);
-      await conn.run(`UPDATE fact_values SET superseded_by = NULL WHERE superseded_by = $1`, [id]);
-      await conn.run(`DELETE FROM fact_values WHERE submission_id = $1`, [id]);
+      await conn.run(`UPDATE fact_rows SET superseded_by = NULL WHERE superseded_by = ${no}`, [id]);
+      await conn.run(`DELETE FROM fact_rows WHERE submission_no = ${no}`, [id]);
+      await conn.run(`DELETE FROM fact_submissions WHERE submission_id = $1`, [id]);
       return Number(linked.getRows()[0][0]);
     });
     await this.act(report, 'reconcile.facts_removed', 'submission', id, {

@@ -1,0 +1,118 @@
+/**
+ * Writing facts: every writer appends through `appendFacts` and supersedes through `supersedeFactsSql`, so that
+ * codes and submissions get their numbers in one place (schema.ts). Call on the writer, inside a transaction.
+ */
+import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
+import { FACT_DIMENSIONS, FACT_TABLES_SQL, FACT_VIEWS_SQL } from './schema';
+
+export interface AppendFacts {
+  submissionId: string;
+  acceptedAt: Date | string;
+  /** SELECT giving site_code, municipality_code, period (DATE), client_group, measure (text) and value (DOUBLE). */
+  select: string;
+  params?: DuckDBValue[];
+  /**
+   * A relation with site_code, municipality_code and client_group covering every key of `select`, when a smaller
+   * one than `select` itself is at hand (the submission's key sets): the codes are looked up from it.
+   */
+  keys?: string;
+}
+
+/** A SELECT over literal rows `(site_code, municipality_code, period, client_group, measure, value)`, for `appendFacts`. */
+export const factRowsSql = (rows: string[]) =>
+  `SELECT * FROM (VALUES ${rows.join(', ')}) v(site_code, municipality_code, period, client_group, measure, value)`;
+
+const timestamp = (at: Date | string) => (typeof at === 'string' ? at : at.toISOString().replace('T', ' ').replace('Z', ''));
+
+/** The number of a submission in fact_rows, given one when it has none yet. */
+export async function submissionNumber(conn: DuckDBConnection, submissionId: string, acceptedAt: Date | string): Promise<number> {
+  await conn.run(`INSERT INTO fact_submissions SELECT coalesce((SELECT max(submission_no) FROM fact_submissions), 0) + 1, $1, CAST($2 AS TIMESTAMP)
+    WHERE NOT EXISTS (SELECT 1 FROM fact_submissions WHERE submission_id = $1)`, [submissionId, timestamp(acceptedAt)]);
+  const r = await conn.runAndReadAll(`SELECT submission_no FROM fact_submissions WHERE submission_id = $1`, [submissionId]);
+  return Number(r.getRows()[0][0]);
+}
+
+/** Gives every code of `column` in `source` that has none a number in its code table. */
+async function numberNewCodes(conn: DuckDBConnection, table: string, column: string, source: string, params: DuckDBValue[]) {
+  await conn.run(`INSERT INTO ${table}
+    SELECT CAST(coalesce((SELECT max(id) FROM ${table}), 0) + row_number() OVER (ORDER BY code) AS USMALLINT), code
+      FROM (SELECT DISTINCT ${column} AS code FROM (${source}) WHERE ${column} IS NOT NULL) n
+     WHERE NOT EXISTS (SELECT 1 FROM ${table} c WHERE c.code = n.code)`, params);
+}
+
+/** Appends the values of one submission; returns how many rows were written. */
+export async function appendFacts(conn: DuckDBConnection, facts: AppendFacts): Promise<number> {
+  const params = facts.params ?? [];
+  const no = await submissionNumber(conn, facts.submissionId, facts.acceptedAt);
+  for (const d of FACT_DIMENSIONS) {
+    const fromKeys = facts.keys && d.column !== 'measure';
+    await numberNewCodes(conn, d.table, d.text, fromKeys ? `SELECT * FROM ${facts.keys}` : facts.select, fromKeys ? [] : params);
+  }
+  const joins = FACT_DIMENSIONS.map((d) => `JOIN ${d.table} ON ${d.table}.code = v.${d.text}`).join(' ');
+  const ids = FACT_DIMENSIONS.map((d) => `${d.table}.id`);
+  const inserted = await conn.runAndReadAll(`INSERT INTO fact_rows
+    SELECT ${no}, ${ids[0]}, ${ids[1]}, v.period, ${ids[2]}, ${ids[3]}, v.value, NULL FROM (${facts.select}) v ${joins}`, params);
+  return Number(inserted.getRows()[0][0]);
+}
+
+/**
+ * The current rows `f` of fact_rows sharing a key with `keys` (site_code, municipality_code, client_group and the
+ * DATE column `period`), as FROM and WHERE clauses for a query or an UPDATE of fact_rows f; `measureMatch` is a
+ * condition on `k` and `mc.code`, the measure of `f`. The search is bounded to the periods $1..$2.
+ */
+export function currentFactsOfKeys(keys: string, period: string, measureMatch: string): { from: string; where: string } {
+  const dims = FACT_DIMENSIONS.filter((d) => d.column !== 'measure');
+  const joins = dims.map((d) => `JOIN ${d.table} ON ${d.table}.code = k0.${d.text}`).join(' ');
+  const ids = dims.map((d) => `${d.table}.id AS ${d.column}_id`).join(', ');
+  return {
+    from: `(SELECT k0.*, ${ids} FROM ${keys} k0 ${joins}) k, fact_measure_codes mc`,
+    where: `f.superseded_by IS NULL AND f.period BETWEEN CAST($1 AS DATE) AND CAST($2 AS DATE) AND f.period = k.${period}
+      AND f.site = k.site_id AND f.municipality = k.municipality_id AND f.client_group = k.client_group_id
+      AND mc.id = f.measure AND (${measureMatch})`,
+  };
+}
+
+const tableType = async (conn: DuckDBConnection, name: string) => {
+  const r = await conn.runAndReadAll(`SELECT table_type FROM information_schema.tables WHERE table_name = $1 AND table_schema = 'main'`, [name]);
+  return r.getRows().length ? String(r.getRows()[0][0]) : null;
+};
+
+/**
+ * Creates the fact tables and views; a warehouse file of the first layout (fact_values a table with text codes,
+ * submission ids and accepted_at in every row) is moved into the coded one first, in one transaction, with every
+ * row, value, submission and supersession kept.
+ */
+export async function prepareFactTables(conn: DuckDBConnection): Promise<void> {
+  if ((await tableType(conn, 'fact_values')) !== 'BASE TABLE') {
+    await conn.run(FACT_TABLES_SQL + FACT_VIEWS_SQL);
+    return;
+  }
+  await conn.run('BEGIN TRANSACTION');
+  try {
+    await conn.run(`DROP VIEW IF EXISTS facts_current; ALTER TABLE fact_values RENAME TO fact_values_v1`);
+    await conn.run(FACT_TABLES_SQL);
+    const orphan = await conn.runAndReadAll(`SELECT DISTINCT superseded_by FROM fact_values_v1 WHERE superseded_by IS NOT NULL
+      AND superseded_by NOT IN (SELECT submission_id FROM fact_values_v1) LIMIT 1`);
+    if (orphan.getRows().length) throw new Error(`fact_values: values are superseded by submission ${String(orphan.getRows()[0][0])}, which has no values; run the reconciliation of a version before 2026-12 first`);
+    await conn.run(`INSERT INTO fact_submissions SELECT row_number() OVER (ORDER BY first_accepted, submission_id), submission_id, first_accepted
+      FROM (SELECT submission_id, min(accepted_at) AS first_accepted FROM fact_values_v1 GROUP BY 1)`);
+    for (const d of FACT_DIMENSIONS) {
+      await conn.run(`INSERT INTO ${d.table} SELECT CAST(row_number() OVER (ORDER BY code) AS USMALLINT), code
+        FROM (SELECT DISTINCT ${d.text} AS code FROM fact_values_v1)`);
+    }
+    const joins = FACT_DIMENSIONS.map((d) => `JOIN ${d.table} ON ${d.table}.code = v.${d.text}`).join(' ');
+    const ids = FACT_DIMENSIONS.map((d) => `${d.table}.id`);
+    await conn.run(`INSERT INTO fact_rows SELECT s.submission_no, ${ids[0]}, ${ids[1]}, v.period, ${ids[2]}, ${ids[3]}, v.value, b.submission_no
+      FROM fact_values_v1 v JOIN fact_submissions s ON s.submission_id = v.submission_id ${joins}
+      LEFT JOIN fact_submissions b ON b.submission_id = v.superseded_by`);
+    const counts = (await conn.runAndReadAll(`SELECT (SELECT count(*) FROM fact_values_v1), (SELECT count(*) FROM fact_rows)`)).getRows()[0].map(Number);
+    if (counts[0] !== counts[1]) throw new Error(`fact_values: ${counts[0]} rows in the old layout, ${counts[1]} moved`);
+    await conn.run('DROP TABLE fact_values_v1');
+    await conn.run(FACT_VIEWS_SQL);
+    await conn.run('COMMIT');
+  } catch (err) {
+    await conn.run('ROLLBACK');
+    throw err;
+  }
+  await conn.run('CHECKPOINT');
+}
