@@ -2,7 +2,7 @@
  * Writing facts: every writer appends through `appendFacts` and supersedes through `supersedeFactsSql`, so that
  * codes and submissions get their numbers in one place (schema.ts). Call on the writer, inside a transaction.
  */
-import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
+import { DuckDBConnection, DuckDBValue, listValue } from '@duckdb/node-api';
 import { FACT_DIMENSIONS, FACT_TABLES_SQL, FACT_VIEWS_SQL } from './schema';
 
 export interface AppendFacts {
@@ -16,6 +16,8 @@ export interface AppendFacts {
    * one than `select` itself is at hand (the submission's key sets): the codes are looked up from it.
    */
   keys?: string;
+  /** Every measure code `select` can hold (the catalogue), when known: saves reading `select` for them. */
+  measureCodes?: readonly string[];
 }
 
 /** A SELECT over literal rows `(site_code, municipality_code, period, client_group, measure, value)`, for `appendFacts`. */
@@ -45,8 +47,13 @@ export async function appendFacts(conn: DuckDBConnection, facts: AppendFacts): P
   const params = facts.params ?? [];
   const no = await submissionNumber(conn, facts.submissionId, facts.acceptedAt);
   for (const d of FACT_DIMENSIONS) {
-    const fromKeys = facts.keys && d.column !== 'measure';
-    await numberNewCodes(conn, d.table, d.text, fromKeys ? `SELECT * FROM ${facts.keys}` : facts.select, fromKeys ? [] : params);
+    if (d.column === 'measure' && facts.measureCodes?.length) {
+      await numberNewCodes(conn, d.table, d.text, `SELECT unnest($1::VARCHAR[]) AS ${d.text}`, [listValue([...facts.measureCodes])]);
+    } else if (facts.keys && d.column !== 'measure') {
+      await numberNewCodes(conn, d.table, d.text, `SELECT * FROM ${facts.keys}`, []);
+    } else {
+      await numberNewCodes(conn, d.table, d.text, facts.select, params);
+    }
   }
   const joins = FACT_DIMENSIONS.map((d) => `JOIN ${d.table} ON ${d.table}.code = v.${d.text}`).join(' ');
   const ids = FACT_DIMENSIONS.map((d) => `${d.table}.id`);

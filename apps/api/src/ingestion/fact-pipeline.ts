@@ -55,6 +55,8 @@ export interface StagedValues {
   period: string;
   /** The condition on a key `k` and a measure code `mc.code` that the submission has a value for that measure of that key. */
   measureMatch: string;
+  /** The measure codes the values can have (the catalogue the file was checked against). */
+  measureCodes?: readonly string[];
 }
 
 export interface CommitResult {
@@ -139,7 +141,7 @@ async function stageAndCheck(conn: DuckDBConnection, input: ValidationInput): Pr
     if (problems === 0) {
       const staged: StagedValues = {
         select: rawInsertSelectSql(raw, plan), keys: t.keySets, period: 'period_start',
-        measureMatch: `(k.mask & ${measureBitSql('mc.code', measures)}) <> 0`,
+        measureMatch: `(k.mask & ${measureBitSql('mc.code', measures)}) <> 0`, measureCodes: measures.map((m) => m.code),
       };
       return { layout: plan.layout, rowCount, valueCount: values, errorCount: 0, errorsSample: [], staged };
     }
@@ -165,7 +167,7 @@ async function stageAndCheck(conn: DuckDBConnection, input: ValidationInput): Pr
   if (errorCount > 0) await writeErrorsCsv(conn, t, input.errorsFile);
   const staged: StagedValues | undefined = errorCount > 0 ? undefined : {
     select: `SELECT site_code, municipality_code, period_date, client_group, measure, value_num FROM ${t.values}`, keys: t.values, period: 'period_date',
-    measureMatch: 'mc.code = k.measure',
+    measureMatch: 'mc.code = k.measure', measureCodes: measures.map((m) => m.code),
   };
   return { layout: plan.layout, rowCount, valueCount, errorCount, errorsSample, staged };
 }
@@ -229,7 +231,7 @@ export async function commitFacts(conn: DuckDBConnection, submissionId: string, 
     await conn.run(`UPDATE fact_rows f SET superseded_by = $3 FROM ${current.from} WHERE ${current.where}`, [from, to, no]);
   }
   const valueCount = await appendFacts(conn, {
-    submissionId, acceptedAt, keys: staged.keys,
+    submissionId, acceptedAt, keys: staged.keys, measureCodes: staged.measureCodes,
     select: `SELECT site_code, municipality_code, period_date AS period, client_group, measure, value_num AS value FROM (${staged.select})`,
   });
   if (expectedValues !== undefined && valueCount !== expectedValues) {
