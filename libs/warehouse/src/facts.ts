@@ -28,14 +28,27 @@ const timestamp = (at: Date | string) => (typeof at === 'string' ? at : at.toISO
 
 /** The number of a submission in fact_rows, given one when it has none yet. */
 export async function submissionNumber(conn: DuckDBConnection, submissionId: string, acceptedAt: Date | string): Promise<number> {
-  await conn.run(`INSERT INTO fact_submissions SELECT coalesce((SELECT max(submission_no) FROM fact_submissions), 0) + 1, $1, CAST($2 AS TIMESTAMP)
-    WHERE NOT EXISTS (SELECT 1 FROM fact_submissions WHERE submission_id = $1)`, [submissionId, timestamp(acceptedAt)]);
   const r = await conn.runAndReadAll(`SELECT submission_no FROM fact_submissions WHERE submission_id = $1`, [submissionId]);
+  if (r.getRows().length) return Number(r.getRows()[0][0]);
+  const no = await nextSubmissionNumber(conn);
+  await registerSubmission(conn, no, submissionId, acceptedAt);
+  return no;
+}
+
+/** The number the next submission gets (on the single writer): above every number in use, registered or not yet. */
+export async function nextSubmissionNumber(conn: DuckDBConnection): Promise<number> {
+  const r = await conn.runAndReadAll(`SELECT greatest(coalesce((SELECT max(submission_no) FROM fact_submissions), 0),
+    coalesce((SELECT max(submission_no) FROM fact_rows), 0)) + 1`);
   return Number(r.getRows()[0][0]);
 }
 
-/** Gives every code of `column` in `source` that has none a number in its code table. */
-async function numberNewCodes(conn: DuckDBConnection, table: string, column: string, source: string, params: DuckDBValue[]) {
+export async function registerSubmission(conn: DuckDBConnection, no: number, submissionId: string, acceptedAt: Date | string): Promise<void> {
+  await conn.run(`INSERT INTO fact_submissions VALUES ($1, $2, CAST($3 AS TIMESTAMP))`, [no, submissionId, timestamp(acceptedAt)]);
+}
+
+/** Gives every code of `column` in `source` that has none a number in `table` (one of FACT_DIMENSIONS). */
+export async function numberFactCodes(conn: DuckDBConnection, table: string, column: string, source: string, params: DuckDBValue[] = []) {
+  if (!FACT_DIMENSIONS.some((d) => d.table === table)) throw new Error(`not a code table: ${table}`);
   await conn.run(`INSERT INTO ${table}
     SELECT CAST(coalesce((SELECT max(id) FROM ${table}), 0) + row_number() OVER (ORDER BY code) AS USMALLINT), code
       FROM (SELECT DISTINCT ${column} AS code FROM (${source}) WHERE ${column} IS NOT NULL) n
@@ -48,11 +61,11 @@ export async function appendFacts(conn: DuckDBConnection, facts: AppendFacts): P
   const no = await submissionNumber(conn, facts.submissionId, facts.acceptedAt);
   for (const d of FACT_DIMENSIONS) {
     if (d.column === 'measure' && facts.measureCodes?.length) {
-      await numberNewCodes(conn, d.table, d.text, `SELECT unnest($1::VARCHAR[]) AS ${d.text}`, [listValue([...facts.measureCodes])]);
+      await numberFactCodes(conn, d.table, d.text, `SELECT unnest($1::VARCHAR[]) AS ${d.text}`, [listValue([...facts.measureCodes])]);
     } else if (facts.keys && d.column !== 'measure') {
-      await numberNewCodes(conn, d.table, d.text, `SELECT * FROM ${facts.keys}`, []);
+      await numberFactCodes(conn, d.table, d.text, `SELECT * FROM ${facts.keys}`);
     } else {
-      await numberNewCodes(conn, d.table, d.text, facts.select, params);
+      await numberFactCodes(conn, d.table, d.text, facts.select, params);
     }
   }
   const joins = FACT_DIMENSIONS.map((d) => `JOIN ${d.table} ON ${d.table}.code = v.${d.text}`).join(' ');
@@ -85,13 +98,15 @@ const tableType = async (conn: DuckDBConnection, name: string) => {
 };
 
 /**
- * Creates the fact tables and views; a warehouse file of the first layout (fact_values a table with text codes,
+ * Creates the fact tables and views and removes rows no submission was registered for; a warehouse file of the first layout (fact_values a table with text codes,
  * submission ids and accepted_at in every row) is moved into the coded one first, in one transaction, with every
  * row, value, submission and supersession kept.
  */
 export async function prepareFactTables(conn: DuckDBConnection): Promise<void> {
   if ((await tableType(conn, 'fact_values')) !== 'BASE TABLE') {
     await conn.run(FACT_TABLES_SQL + FACT_VIEWS_SQL);
+    // Rows of a submission that was never registered (the process stopped between writing and registering them).
+    await conn.run(`DELETE FROM fact_rows WHERE submission_no NOT IN (SELECT submission_no FROM fact_submissions)`);
     return;
   }
   await conn.run('BEGIN TRANSACTION');

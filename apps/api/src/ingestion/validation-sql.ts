@@ -48,6 +48,9 @@ export const HELPER_MACROS = [
   `CREATE OR REPLACE TEMP MACRO ingest_num(x) AS CASE WHEN x = floor(x) AND abs(x) < 1e15 THEN CAST(CAST(x AS BIGINT) AS VARCHAR) ELSE CAST(x AS VARCHAR) END`,
   // The number in a value cell. DuckDB's cast also takes digit separators ('1_000'), which no submitter means.
   `CREATE OR REPLACE TEMP MACRO ingest_number(x) AS CASE WHEN contains(x, '_') THEN NULL ELSE TRY_CAST(x AS DOUBLE) END`,
+  // Every period a file may hold, as written ('YYYY-MM') and as the month's first day: the coded load looks periods up here.
+  `CREATE OR REPLACE TEMP TABLE ingest_months AS SELECT strftime(m, '%Y-%m') AS text, CAST(m AS DATE) AS month
+     FROM range(DATE '${FIRST_PERIOD_YEAR}-01-01', DATE '2200-01-01', INTERVAL 1 MONTH) r(m)`,
 ];
 
 export function createTablesSql(t: StagingTables): string[] {
@@ -257,43 +260,52 @@ export function rawValuesSql(raw: RawTable, plan: ColumnPlan): string {
       FROM (SELECT ${keys}, ${cols} FROM ${raw.relation}) UNPIVOT INCLUDE NULLS (${valueColumn} FOR measure IN (${names}))`;
 }
 
-/** The fast path's insert source: (site_code, municipality_code, period_date, client_group, measure, value_num). */
-export function rawInsertSelectSql(raw: RawTable, plan: ColumnPlan): string {
-  const value = numericValues(raw, plan) ? 'value_num' : 'CAST(value_text AS DOUBLE) AS value_num';
-  return `SELECT site_code, municipality_code, CAST(period || '-01' AS DATE) AS period_date, client_group, measure, ${value}
-    FROM (${rawValuesSql(raw, plan)})`;
+/**
+ * The coded load's insert: every value of the staged file as a row of fact_rows for submission `no`, its codes looked
+ * up in the fact code tables and its period in ingest_months. Cells that are no known code, no listed period, no
+ * plain number (9 digits in a row, digit separators, no number at all; typed numbers of 1e8 or more or with more
+ * than 2 decimals) become NULL and so break fact_rows' NOT NULL: the statement fails and the file takes the
+ * detailed checks. Nothing is trimmed: a cell that trimming would change is no known code either.
+ */
+export function codedInsertSql(raw: RawTable, plan: ColumnPlan, no: number): string {
+  const value = numericValues(raw, plan)
+    ? `CASE WHEN abs(v.value_num) >= 1e8 OR v.value_num <> round(v.value_num, 2) THEN NULL ELSE v.value_num END`
+    : `CASE WHEN length(v.value_text) >= 9 AND regexp_matches(v.value_text, '[0-9]{9}') THEN NULL ELSE ingest_number(v.value_text) END`;
+  return `INSERT INTO fact_rows SELECT ${Math.floor(no)}, s.id, m.id, p.month, g.id, me.id, ${value}, NULL
+    FROM (${rawValuesSql(raw, plan)}) v
+    LEFT JOIN fact_site_codes s ON s.code = v.site_code LEFT JOIN fact_municipality_codes m ON m.code = v.municipality_code
+    LEFT JOIN ingest_months p ON p.text = v.period LEFT JOIN fact_client_group_codes g ON g.code = v.client_group
+    LEFT JOIN fact_measure_codes me ON me.code = v.measure`;
 }
 
 /**
- * Creates the key sets table: per key the mask of its measures (bit_or), the sum of the bits (differs from the
- * mask exactly when a measure repeats: DUPLICATE_KEY), the number of values, the number of suspect values (a
- * value or measure error, or 9 digits in a row in the value) and, for every measure a consistency rule names, its
- * value. A known measure code is a catalogue code, so it needs no trimming and holds no BSN; a value that
- * trimming would change casts to the same number or to none (then it is suspect).
+ * Creates the key sets of submission `no` from its rows in fact_rows: per key the mask of its measures (bit_or), the
+ * sum of the bits (differs from the mask exactly when a measure repeats: DUPLICATE_KEY), the number of values, the
+ * number of suspect values (a measure outside the catalogue, a value the detailed checks would refuse) and, for every
+ * measure a consistency rule names, its value; with the codes as text again, as keySetsSummarySql reads them.
+ * `measureIds`: the fact_measure_codes id of each catalogue code.
  */
-export function keySetsSql(t: StagingTables, raw: RawTable, plan: ColumnPlan, measures: readonly MeasureDefinition[], rules: readonly ConsistencyRule[]): string {
-  const numeric = numericValues(raw, plan);
+export function codedKeySetsSql(t: StagingTables, no: number, measures: readonly MeasureDefinition[], rules: readonly ConsistencyRule[],
+  measureIds: ReadonlyMap<string, number>): string {
+  const bitOfId = `CASE f.measure ${measures.map((m, i) => `WHEN ${Math.floor(measureIds.get(m.code)!)} THEN CAST(${bitOf(i)} AS BIGINT)`).join(' ')} ELSE CAST(0 AS BIGINT) END`;
   const maskOf = (kind: string) => measures.reduce((acc, m, i) => (m.kind === kind ? acc | (1n << BigInt(i)) : acc), 0n).toString();
   const suspect = [
-    `b = 0`, `value_num IS NULL`, `NOT isfinite(value_num)`, `value_num < 0`,
-    `((b & ${maskOf('count')}) <> 0 AND value_num <> floor(value_num))`,
-    `((b & ${maskOf('amount')}) <> 0 AND abs(value_num * 100 - round(value_num * 100)) > 1e-6)`,
-    // Any 9-digit run (the 11-test itself is left to the detailed path: it is dearer than the pattern). A typed
-    // number below 1e8 with at most 2 decimals is written without one (the detailed path checks its shortest text).
-    numeric ? `abs(value_num) >= 1e8 OR value_num <> round(value_num, 2)` : `(length(value_text) >= 9 AND regexp_matches(value_text, '[0-9]{9}'))`,
+    `b = 0`, `NOT isfinite(value)`, `value < 0`,
+    `((b & ${maskOf('count')}) <> 0 AND value <> floor(value))`,
+    `((b & ${maskOf('amount')}) <> 0 AND abs(value * 100 - round(value * 100)) > 1e-6)`,
   ].join(' OR ');
   const ruleMeasures = [...new Set(rules.flatMap((r) => r.measures))].map(ident);
   // Without duplicates (else the file takes the detailed path anyway) a key has at most one value per measure.
-  const ruleValues = ruleMeasures.map((m) => {
-    const i = measures.findIndex((d) => d.code === m);
-    return `, any_value(value_num) FILTER (WHERE b = ${bitOf(i)}) AS ${m}`;
-  }).join('');
+  const ruleValues = ruleMeasures.map((m) => `, any_value(value) FILTER (WHERE b = ${bitOf(measures.findIndex((d) => d.code === m))}) AS ${m}`).join('');
   return `CREATE OR REPLACE TEMP TABLE ${t.keySets} AS
-    SELECT *, TRY_CAST(period || '-01' AS DATE) AS period_start FROM (
-      SELECT site_code, municipality_code, period, client_group, bit_or(b) AS mask, sum(b) AS bits, count(*) AS n,
-             count(*) FILTER (WHERE ${suspect}) AS suspect${ruleValues}
-        FROM (SELECT v.*, ${measureBitSql('v.measure', measures)} AS b${numeric ? '' : ', ingest_number(v.value_text) AS value_num'} FROM (${rawValuesSql(raw, plan)}) v)
-       GROUP BY site_code, municipality_code, period, client_group)`;
+    SELECT sc.code AS site_code, mc.code AS municipality_code, strftime(k.period, '%Y-%m') AS period, gc.code AS client_group,
+           k.* EXCLUDE (site, municipality, period, client_group), k.period AS period_start
+      FROM (SELECT site, municipality, period, client_group, bit_or(b) AS mask, sum(b) AS bits, count(*) AS n,
+                   count(*) FILTER (WHERE ${suspect}) AS suspect${ruleValues}
+              FROM (SELECT f.site, f.municipality, f.period, f.client_group, f.value, ${bitOfId} AS b FROM fact_rows f WHERE f.submission_no = ${Math.floor(no)})
+             GROUP BY site, municipality, period, client_group) k
+      JOIN fact_site_codes sc ON sc.id = k.site JOIN fact_municipality_codes mc ON mc.id = k.municipality
+      JOIN fact_client_group_codes gc ON gc.id = k.client_group`;
 }
 
 /**
