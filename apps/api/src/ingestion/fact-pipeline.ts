@@ -100,7 +100,8 @@ export interface StagedFile {
   t: StagingTables;
   raw: RawTable;
   plan: ColumnPlan;
-  rowCount: number;
+  /** Null while the rows are behind a view that has not been read (CSV): counting would read the whole file. */
+  rowCount: number | null;
   measures: readonly MeasureDefinition[];
   /** Errors of the header and of unreadable lines, found while staging. */
   fileErrors: SubmissionError[];
@@ -129,7 +130,7 @@ export function stageFile(conn: DuckDBConnection, input: ValidationInput): Promi
     await ensureMacros(conn);
     const raw = await loadRawTable(conn, input.format, input.filePath, t.raw, t.file);
     for (const sql of createTablesSql(t)) await conn.run(sql);
-    const rowCount = await scalar(conn, `SELECT count(*) FROM ${raw.relation}`);
+    const rowCount = raw.csvFile ? null : await scalar(conn, `SELECT count(*) FROM ${raw.relation}`);
     if (rowCount === 0 && raw.malformed.length === 0) return fileError('EMPTY_FILE', 'The file has no data rows.');
     const plan = planColumns(raw.names, raw.headerRow, measures.map((m) => m.code));
     const headerBsn = raw.names.filter(containsPossibleBsn).map(() => ({
@@ -138,7 +139,7 @@ export function stageFile(conn: DuckDBConnection, input: ValidationInput): Promi
     }));
     const fileErrors = [...plan.errors, ...headerBsn, ...raw.malformed];
     await loadRegistrySnapshot(conn, t, input.registry);
-    return { t, raw, plan, rowCount, measures, fileErrors, fast: fileErrors.length === 0 && rowCount > 0 && fastPathFits(measures) };
+    return { t, raw, plan, rowCount, measures, fileErrors, fast: fileErrors.length === 0 && rowCount !== 0 && fastPathFits(measures) };
   });
 }
 
@@ -152,7 +153,7 @@ export function stageFile(conn: DuckDBConnection, input: ValidationInput): Promi
  * the warehouse opens. `acceptedAt` is asked only once the file passed. Call inside warehouse.write.
  */
 export async function loadCoded(conn: DuckDBConnection, input: ValidationInput, file: StagedFile, acceptedAt: () => Date | string)
-  : Promise<CommitResult | null> {
+  : Promise<(CommitResult & { rowCount: number }) | null> {
   const { t, raw, plan, measures } = file;
   const no = await nextSubmissionNumber(conn);
   await numberFactCodes(conn, 'fact_site_codes', 'code', `SELECT code FROM ${t.sites}`);
@@ -175,7 +176,7 @@ export async function loadCoded(conn: DuckDBConnection, input: ValidationInput, 
     await conn.run(codedKeySetsSql(t, no, measures, rules, new Map(ids.getRows().map(([code, id]) => [String(code), Number(id)]))));
     const summary = await conn.runAndReadAll(keySetsSummarySql(t, rules), [input.currentMonth]);
     const [problems, n] = summary.getRows()[0].map(Number);
-    if (problems > 0) throw new Error('the file needs the detailed checks');
+    if (problems > 0 || n === 0) throw new Error('the file needs the detailed checks');
     values = n;
   } catch {
     await removeRows();
@@ -188,7 +189,8 @@ export async function loadCoded(conn: DuckDBConnection, input: ValidationInput, 
       keys: t.keySets, period: 'period_start', measureMatch: `(k.mask & ${measureBitSql('mc.code', measures)}) <> 0`,
     });
     await conn.run('COMMIT');
-    return { valueCount: values, superseded };
+    // A wide row holds one value per measure column.
+    return { valueCount: values, superseded, rowCount: plan.layout === 'wide' ? values / plan.measureColumns.length : values };
   } catch (err) {
     await conn.run('ROLLBACK');
     await removeRows().catch(() => undefined);
@@ -201,7 +203,9 @@ export function checkInDetail(conn: DuckDBConnection, input: ValidationInput, fi
   return withFileProblems(input, async () => {
     const { t, plan, measures } = file;
     const raw = await materialiseRaw(conn, file.raw, t.raw);
-    await insertErrors(conn, t, file.fileErrors);
+    const rowCount = file.rowCount ?? await scalar(conn, `SELECT count(*) FROM ${raw.relation}`);
+    if (rowCount === 0 && raw.malformed.length === 0) return fileError('EMPTY_FILE', 'The file has no data rows.');
+    await insertErrors(conn, t, file.raw.csvFile ? [...file.fileErrors, ...raw.malformed] : file.fileErrors);
     await conn.run(bsnScanSql(t, raw), raw.names.map((n) => (containsPossibleBsn(n) ? '(withheld)' : n)));
     if (raw.malformed.length > 0) {
       // Rows after a rejected line are numbered by DuckDB without it: correct the numbers of the BSN findings.
@@ -223,7 +227,7 @@ export function checkInDetail(conn: DuckDBConnection, input: ValidationInput, fi
       select: `SELECT site_code, municipality_code, period_date, client_group, measure, value_num FROM ${t.values}`, keys: t.values, period: 'period_date',
       measureMatch: 'mc.code = k.measure', measureCodes: measures.map((m) => m.code),
     };
-    return { layout: plan.layout, rowCount: file.rowCount, valueCount, errorCount, errorsSample, staged };
+    return { layout: plan.layout, rowCount, valueCount, errorCount, errorsSample, staged };
   });
 }
 
@@ -328,12 +332,13 @@ export async function validateAndLoad(warehouse: Warehouse, input: ValidationInp
   let at: Date | null = null;
   const acceptedOnce = () => (at ??= acceptedAt());
   try {
-    const file = await timed(phases, 'validate', () => warehouse.write((conn) => stageFile(conn, input)));
+    const file = await timed(phases, 'stage', () => warehouse.write((conn) => stageFile(conn, input)));
     if (isResult(file)) return { validation: file, commit: null };
     if (file.fast) {
-      const coded = await timed(phases, 'write', () => warehouse.write((conn) => loadCoded(conn, input, file, acceptedOnce)));
+      const coded = await timed(phases, 'load', () => warehouse.write((conn) => loadCoded(conn, input, file, acceptedOnce)));
       if (coded) {
-        return { validation: { layout: file.plan.layout, rowCount: file.rowCount, valueCount: coded.valueCount, errorCount: 0, errorsSample: [] }, commit: coded };
+        const { rowCount, ...commit } = coded;
+        return { validation: { layout: file.plan.layout, rowCount, valueCount: commit.valueCount, errorCount: 0, errorsSample: [] }, commit };
       }
     }
     const { staged, ...validation } = await timed(phases, 'validate', () => warehouse.write((conn) => checkInDetail(conn, input, file)));

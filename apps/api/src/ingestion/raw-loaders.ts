@@ -28,6 +28,11 @@ export interface RawTable {
   headerRow: number | null;
   /** Lines that could not be read (CSV), already as errors. */
   malformed: SubmissionError[];
+  /**
+   * Set while a CSV file is only behind a view (`relation`): its lines are not known to be readable yet, and
+   * `materialiseRaw` reads it into a table with DuckDB's rejected-lines table (which fills `malformed`).
+   */
+  csvFile?: string;
 }
 
 export class UnreadableFileError extends Error {}
@@ -41,7 +46,7 @@ const quoteLiteral = (s: string) => `'${s.replace(/'/g, "''")}'`;
  */
 export async function loadRawTable(conn: DuckDBConnection, format: FileFormat, filePath: string, table: string, fileView: string): Promise<RawTable> {
   switch (format) {
-    case 'csv': return loadCsv(conn, filePath, table);
+    case 'csv': return viewCsv(conn, filePath, fileView, table);
     case 'json':
       checkJsonShape(filePath, 'json');
       return loadWithDuckDb(conn, table, `CREATE OR REPLACE TEMP TABLE ${table} AS SELECT * FROM read_json($1, format = 'array', records = true, sample_size = -1)`, [filePath], 'record');
@@ -62,6 +67,7 @@ export async function loadRawTable(conn: DuckDBConnection, format: FileFormat, f
 /** The rows of a raw view copied into `table`, in file order, so that rowid numbers them (the detailed checks need that). */
 export async function materialiseRaw(conn: DuckDBConnection, raw: RawTable, table: string): Promise<RawTable> {
   if (raw.relation === table) return raw;
+  if (raw.csvFile) return loadCsv(conn, raw.csvFile, table);
   await reading(conn.run(`CREATE OR REPLACE TEMP TABLE ${table} AS SELECT * FROM ${raw.relation}`));
   return { ...raw, relation: table };
 }
@@ -155,13 +161,34 @@ const REJECT_CODES: Record<string, { code: string; message: string }> = {
   'UNQUOTED VALUE': { code: 'MALFORMED_ROW', message: 'This line has a quote inside an unquoted cell.' },
 };
 
+const csvReader = (delimiter: string) => `header = true, delim = ${quoteLiteral(delimiter)}, quote = '"', escape = '"', all_varchar = true, null_padding = false`;
+
+/**
+ * A CSV file behind the view `fileView`, every cell as text; nothing is read but the header and DuckDB's sample. The
+ * coded load reads the file through it once, straight into fact_rows; the detailed checks copy it into a table
+ * (materialiseRaw). A file whose sample already holds lines DuckDB cannot read is loaded into `table` at once.
+ */
+async function viewCsv(conn: DuckDBConnection, filePath: string, fileView: string, table: string): Promise<RawTable> {
+  const header = sniffCsvHeader(filePath);
+  let columns: { name: string; type: string }[];
+  try {
+    // A view cannot take parameters: the path (the server's own upload file) goes in as a quoted literal.
+    await conn.run(`CREATE OR REPLACE TEMP VIEW ${fileView} AS SELECT * FROM read_csv(${quoteLiteral(filePath)}, ${csvReader(header.delimiter)})`);
+    columns = await columnsOf(conn, fileView);
+  } catch {
+    await conn.run(`DROP VIEW IF EXISTS ${fileView}`);
+    return loadCsv(conn, filePath, table);
+  }
+  const names = header.names.length === columns.length ? header.names : columns.map((c) => c.name);
+  return { relation: fileView, names, cells: columns.map((_, i) => `#${i + 1}`), numbers: columns.map(() => null), rowOffset: 2, unit: 'line', headerRow: 1, malformed: [], csvFile: filePath };
+}
+
 async function loadCsv(conn: DuckDBConnection, filePath: string, table: string): Promise<RawTable> {
   const header = sniffCsvHeader(filePath);
   const rejects = `${table}_rejects`;
   const scans = `${table}_rejects_scan`;
   try {
-    await reading(conn.run(`CREATE OR REPLACE TEMP TABLE ${table} AS SELECT * FROM read_csv($1, header = true, delim = ${quoteLiteral(header.delimiter)},
-      quote = '"', escape = '"', all_varchar = true, null_padding = false, store_rejects = true,
+    await reading(conn.run(`CREATE OR REPLACE TEMP TABLE ${table} AS SELECT * FROM read_csv($1, ${csvReader(header.delimiter)}, store_rejects = true,
       rejects_table = ${quoteLiteral(rejects)}, rejects_scan = ${quoteLiteral(scans)})`, [filePath]));
   } catch (err) {
     throw diagnoseCsv(filePath) ?? err;
