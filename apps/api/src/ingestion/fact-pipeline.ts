@@ -1,7 +1,8 @@
 /**
  * The DuckDB side of one submission: stage the file, run every check set-based, and, when there is no
- * error, append the values to fact_values and supersede the earlier current values of the same keys, in
- * one transaction. Runs on the warehouse's single writer; the temp tables are private to the submission.
+ * error, append the values to fact_rows and supersede the earlier current values of the same keys, all or
+ * nothing: the common case in the coded load, the rest through the detailed checks and commitFacts. Runs on the
+ * warehouse's single writer; the temp tables are private to the submission.
  */
 import { DuckDBConnection, listValue } from '@duckdb/node-api';
 import { CLIENT_GROUPS, MEASURES, MeasureDefinition } from '@uitkomst/domain';
@@ -231,7 +232,7 @@ export function checkInDetail(conn: DuckDBConnection, input: ValidationInput, fi
   });
 }
 
-/** The fast path marks measures by bits of a BIGINT and assumes no catalogue code could be mistaken for a BSN. */
+/** The coded load marks measures by bits of a BIGINT and assumes no catalogue code could be mistaken for a BSN. */
 function fastPathFits(measures: readonly MeasureDefinition[]): boolean {
   return measures.length <= MAX_FAST_MEASURES && !measures.some((m) => containsPossibleBsn(m.code) || /[0-9]{9}/.test(m.code));
 }

@@ -32,7 +32,7 @@ export class StagingTables {
   get values() { return `${this.prefix}_values`; }
   get errors() { return `${this.prefix}_errors`; }
   get sets() { return `${this.prefix}_sets`; }
-  /** Fast path: one row per key (site, municipality, period, client group) with a bit mask of its measures. */
+  /** Coded load: one row per key (site, municipality, period, client group) with a bit mask of its measures. */
   get keySets() { return `${this.prefix}_keysets`; }
   get sites() { return `${this.prefix}_sites`; }
   get served() { return `${this.prefix}_served`; }
@@ -216,15 +216,15 @@ export function ruleCheckSql(t: StagingTables, rule: ConsistencyRule, plan: Colu
 }
 
 /*
- * The fast path. For a file whose header is clean and whose lines all parse, one GROUP BY over the staged file
- * (per key: site, municipality, period, client group) and one small query over its result decide whether the
- * file has any error at all. Every check below is implied by (a superset of) the detailed checks above, so a
- * zero count means the detailed checks would report nothing; any non-zero count sends the file through the
- * detailed checks, which produce the messages. Nothing is trimmed here: a cell that trimming would change
- * counts as suspect and takes the detailed path too.
+ * The coded load (fact-pipeline.ts). For a file whose header is clean, the insert into fact_rows, one GROUP BY
+ * over the written integers (per key: site, municipality, period, client group) and one small query over its
+ * result decide whether the file has any error at all. Every check below is implied by (a superset of) the
+ * detailed checks above, so a zero count means the detailed checks would report nothing; anything else sends the
+ * file through the detailed checks, which produce the messages. Nothing is trimmed here: a cell that trimming
+ * would change is no known code and takes the detailed path too.
  */
 
-/** Bit of each catalogue measure in a BIGINT mask (the fast path needs at most 62 measures). */
+/** Bit of each catalogue measure in a BIGINT mask (the coded load needs at most 62 measures). */
 export const MAX_FAST_MEASURES = 62;
 const bitOf = (i: number) => (1n << BigInt(i)).toString();
 
