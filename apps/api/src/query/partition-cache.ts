@@ -8,12 +8,79 @@
 import { metricSelect, MetricRow } from './metric-rows';
 import type { LoadedRelease, ReleaseStore } from './release-store';
 
-export interface Partition { rows: MetricRow[]; byUnit: Map<string, MetricRow[]> }
+export interface Partition {
+  /** Every row, in the order of the load. */
+  readonly rows: MetricRow[];
+  readonly byUnit: { get(unit: string): MetricRow[] | undefined };
+}
+
+type Column = { field: string; at: (i: number) => unknown };
+
+/** One field of every row: numbers in a Float64Array, booleans in a Uint8Array, texts as one string per distinct text. */
+function columnOf(field: string, rows: readonly Record<string, unknown>[]): Column {
+  const values = rows.map((r) => r[field]);
+  if (values.every((v) => v === null || typeof v === 'number')) {
+    const numbers = new Float64Array(values.length);
+    const isNull = new Uint8Array(values.length);
+    values.forEach((v, i) => (v === null ? (isNull[i] = 1) : (numbers[i] = v as number)));
+    return { field, at: (i) => (isNull[i] ? null : numbers[i]) };
+  }
+  if (values.every((v) => v === null || typeof v === 'boolean')) {
+    const flags = Uint8Array.from(values, (v) => (v === null ? 2 : v ? 1 : 0));
+    return { field, at: (i) => (flags[i] === 2 ? null : flags[i] === 1) };
+  }
+  const shared = new Map<unknown, unknown>();
+  const texts = values.map((v) => {
+    const s = shared.get(v);
+    if (s !== undefined) return s;
+    shared.set(v, v);
+    return v;
+  });
+  return { field, at: (i) => texts[i] };
+}
+
+/**
+ * A partition's rows kept by column, not as row objects: a cached partition is then a few arrays instead of
+ * thousands of objects with a string or number each per field, which every full garbage collection had to mark
+ * (a third of the main thread on the full release, docs/performance.md). Row objects are made when asked for,
+ * in the fields' order; all rows only once, when a view needs every row.
+ */
+export class ColumnarPartition implements Partition {
+  private readonly columns: Column[];
+  private readonly rowsOfUnit = new Map<string, number[]>();
+  private all: MetricRow[] | null = null;
+  readonly size: number;
+
+  constructor(rows: MetricRow[]) {
+    const records = rows as unknown as Record<string, unknown>[];
+    this.size = rows.length;
+    this.columns = (rows.length ? Object.keys(records[0]) : []).map((field) => columnOf(field, records));
+    rows.forEach((r, i) => {
+      const list = this.rowsOfUnit.get(r.unit);
+      if (list) list.push(i);
+      else this.rowsOfUnit.set(r.unit, [i]);
+    });
+  }
+
+  get rows(): MetricRow[] {
+    return (this.all ??= Array.from({ length: this.size }, (_, i) => this.row(i)));
+  }
+
+  readonly byUnit = {
+    get: (unit: string): MetricRow[] | undefined => this.rowsOfUnit.get(unit)?.map((i) => this.row(i)),
+  };
+
+  private row(i: number): MetricRow {
+    const o: Record<string, unknown> = {};
+    for (const c of this.columns) o[c.field] = c.at(i);
+    return o as MetricRow;
+  }
+}
 
 const MAX_ROWS = Number(process.env.QUERY_PARTITION_ROWS ?? 2_000_000);
 
 export class PartitionCache {
-  private entries = new Map<string, { rows: number; partition: Promise<Partition> }>();
+  private entries = new Map<string, { rows: number; partition: Promise<ColumnarPartition> }>();
   private rows = 0;
 
   constructor(private readonly store: ReleaseStore) {}
@@ -30,7 +97,7 @@ export class PartitionCache {
       `metric = ? AND level = ? AND grain = ? AND client_group = ?`, [metric, level, grain, clientGroup], 'unit, period_start, period'));
   }
 
-  private cached(key: string, load: () => Promise<Partition>): Promise<Partition> {
+  private cached(key: string, load: () => Promise<ColumnarPartition>): Promise<ColumnarPartition> {
     const hit = this.entries.get(key);
     if (hit) {
       this.entries.delete(key);
@@ -40,22 +107,15 @@ export class PartitionCache {
     const entry = { rows: 0, partition: load() };
     this.entries.set(key, entry);
     entry.partition.then((p) => {
-      entry.rows = p.rows.length;
-      this.rows += p.rows.length;
+      entry.rows = p.size;
+      this.rows += p.size;
       this.evict();
     }, () => this.entries.delete(key));
     return entry.partition;
   }
 
-  private async load(rel: LoadedRelease, where: string, params: string[], order: string): Promise<Partition> {
-    const rows = await this.store.query<MetricRow>(`SELECT ${metricSelect(rel)} FROM ${rel.schema}.metrics WHERE ${where} ORDER BY ${order}`, params);
-    const byUnit = new Map<string, MetricRow[]>();
-    for (const r of rows) {
-      const list = byUnit.get(r.unit);
-      if (list) list.push(r);
-      else byUnit.set(r.unit, [r]);
-    }
-    return { rows, byUnit };
+  private async load(rel: LoadedRelease, where: string, params: string[], order: string): Promise<ColumnarPartition> {
+    return new ColumnarPartition(await this.store.query<MetricRow>(`SELECT ${metricSelect(rel)} FROM ${rel.schema}.metrics WHERE ${where} ORDER BY ${order}`, params));
   }
 
   private evict() {

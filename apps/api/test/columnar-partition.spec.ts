@@ -1,0 +1,28 @@
+import { ColumnarPartition } from '../src/query/partition-cache';
+import type { MetricRow } from '../src/query/metric-rows';
+
+const row = (unit: string, clientGroup: string, value: number | string | null, suppressed: boolean | null, name: string | null) =>
+  ({ metric: 'outflow_to_work', unit, unitName: name, clientGroup, value, suppressed, denominator: value === null ? null : 40 } as unknown as MetricRow);
+
+describe('a columnar partition', () => {
+  const rows = [
+    row('GM0363', 'all', 0.25, false, 'Amsterdam'), row('GM0363', 'ww', null, true, 'Amsterdam'),
+    row('GM0014', 'all', -0, null, null), row('GM0014', 'ww', 'NaN', false, 'Groningen'),
+  ];
+  const copy = structuredClone(rows);
+  const p = new ColumnarPartition(rows);
+
+  it('gives back every row as it was loaded, fields in the same order, numbers, nulls, booleans and texts exact', () => {
+    expect(p.size).toBe(4);
+    expect(p.rows).toEqual(copy);
+    expect(p.rows.map((r) => Object.keys(r))).toEqual(copy.map((r) => Object.keys(r)));
+    expect(Object.is(p.rows[2].value, -0)).toBe(true);
+    expect(p.rows[3].value as unknown).toBe('NaN');
+  });
+
+  it('gives the rows of one unit, in load order, and nothing for an unknown unit', () => {
+    expect(p.byUnit.get('GM0014')).toEqual([copy[2], copy[3]]);
+    expect(p.byUnit.get('GM0363')!.map((r) => r.clientGroup)).toEqual(['all', 'ww']);
+    expect(p.byUnit.get('GM9999')).toBeUndefined();
+  });
+});
