@@ -1,6 +1,7 @@
 /**
- * Writing facts: every writer appends through `appendFacts` and supersedes through `supersedeFactsSql`, so that
- * codes and submissions get their numbers in one place (schema.ts). Call on the writer, inside a transaction.
+ * Writing facts: codes and submissions get their numbers here (numberFactCodes, nextSubmissionNumber), rows are
+ * appended by `appendFacts` or the ingestion's coded load, and superseding finds its rows with `currentFactsOfKeys`
+ * (tables in schema.ts). Call on the writer.
  */
 import { DuckDBConnection, DuckDBValue, listValue } from '@duckdb/node-api';
 import { FACT_DIMENSIONS, FACT_TABLES_SQL, FACT_VIEWS_SQL } from './schema';
@@ -55,6 +56,14 @@ export async function numberFactCodes(conn: DuckDBConnection, table: string, col
      WHERE NOT EXISTS (SELECT 1 FROM ${table} c WHERE c.code = n.code)`, params);
 }
 
+/** The join of a relation `alias` with text codes to the code tables, and the code ids in fact_rows' column order. */
+function codeIdsOf(alias: string): { joins: string; ids: string[] } {
+  return {
+    joins: FACT_DIMENSIONS.map((d) => `JOIN ${d.table} ON ${d.table}.code = ${alias}.${d.text}`).join(' '),
+    ids: FACT_DIMENSIONS.map((d) => `${d.table}.id`),
+  };
+}
+
 /** Appends the values of one submission; returns how many rows were written. */
 export async function appendFacts(conn: DuckDBConnection, facts: AppendFacts): Promise<number> {
   const params = facts.params ?? [];
@@ -68,8 +77,7 @@ export async function appendFacts(conn: DuckDBConnection, facts: AppendFacts): P
       await numberFactCodes(conn, d.table, d.text, facts.select, params);
     }
   }
-  const joins = FACT_DIMENSIONS.map((d) => `JOIN ${d.table} ON ${d.table}.code = v.${d.text}`).join(' ');
-  const ids = FACT_DIMENSIONS.map((d) => `${d.table}.id`);
+  const { joins, ids } = codeIdsOf('v');
   const inserted = await conn.runAndReadAll(`INSERT INTO fact_rows
     SELECT ${no}, ${ids[0]}, ${ids[1]}, v.period, ${ids[2]}, ${ids[3]}, v.value, NULL FROM (${facts.select}) v ${joins}`, params);
   return Number(inserted.getRows()[0][0]);
@@ -98,9 +106,9 @@ const tableType = async (conn: DuckDBConnection, name: string) => {
 };
 
 /**
- * Creates the fact tables and views and removes rows no submission was registered for; a warehouse file of the first layout (fact_values a table with text codes,
- * submission ids and accepted_at in every row) is moved into the coded one first, in one transaction, with every
- * row, value, submission and supersession kept.
+ * Creates the fact tables and views and removes rows no submission was registered for. A warehouse file of the
+ * first layout (fact_values a table with text codes, submission ids and accepted_at in every row) is moved into the
+ * coded one instead, in one transaction, with every row, value, submission and supersession kept.
  */
 export async function prepareFactTables(conn: DuckDBConnection): Promise<void> {
   if ((await tableType(conn, 'fact_values')) !== 'BASE TABLE') {
@@ -118,12 +126,8 @@ export async function prepareFactTables(conn: DuckDBConnection): Promise<void> {
     if (orphan.getRows().length) throw new Error(`fact_values: values are superseded by submission ${String(orphan.getRows()[0][0])}, which has no values; run the reconciliation of a version before 2026-12 first`);
     await conn.run(`INSERT INTO fact_submissions SELECT row_number() OVER (ORDER BY first_accepted, submission_id), submission_id, first_accepted
       FROM (SELECT submission_id, min(accepted_at) AS first_accepted FROM fact_values_v1 GROUP BY 1)`);
-    for (const d of FACT_DIMENSIONS) {
-      await conn.run(`INSERT INTO ${d.table} SELECT CAST(row_number() OVER (ORDER BY code) AS USMALLINT), code
-        FROM (SELECT DISTINCT ${d.text} AS code FROM fact_values_v1)`);
-    }
-    const joins = FACT_DIMENSIONS.map((d) => `JOIN ${d.table} ON ${d.table}.code = v.${d.text}`).join(' ');
-    const ids = FACT_DIMENSIONS.map((d) => `${d.table}.id`);
+    for (const d of FACT_DIMENSIONS) await numberFactCodes(conn, d.table, d.text, 'SELECT * FROM fact_values_v1');
+    const { joins, ids } = codeIdsOf('v');
     await conn.run(`INSERT INTO fact_rows SELECT s.submission_no, ${ids[0]}, ${ids[1]}, v.period, ${ids[2]}, ${ids[3]}, v.value, b.submission_no
       FROM fact_values_v1 v JOIN fact_submissions s ON s.submission_id = v.submission_id ${joins}
       LEFT JOIN fact_submissions b ON b.submission_id = v.superseded_by`);

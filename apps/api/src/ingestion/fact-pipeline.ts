@@ -104,8 +104,8 @@ export interface StagedFile {
   /** Null while the rows are behind a view that has not been read (CSV): counting would read the whole file. */
   rowCount: number | null;
   measures: readonly MeasureDefinition[];
-  /** Errors of the header and of unreadable lines, found while staging. */
-  fileErrors: SubmissionError[];
+  /** Errors of the header, found while staging (unreadable lines are in `raw.malformed` once the rows are in a table). */
+  headerErrors: SubmissionError[];
   /** Clean header, every line read, catalogue fit for the bit masks: the coded load may decide the whole file. */
   fast: boolean;
 }
@@ -138,9 +138,10 @@ export function stageFile(conn: DuckDBConnection, input: ValidationInput): Promi
       row: raw.headerRow, column: null, code: 'POSSIBLE_BSN',
       message: 'A column name holds 9 digits that pass the 11-test of a citizen service number (BSN); personal identifiers must never be uploaded.',
     }));
-    const fileErrors = [...plan.errors, ...headerBsn, ...raw.malformed];
+    const headerErrors = [...plan.errors, ...headerBsn];
     await loadRegistrySnapshot(conn, t, input.registry);
-    return { t, raw, plan, rowCount, measures, fileErrors, fast: fileErrors.length === 0 && rowCount !== 0 && fastPathFits(measures) };
+    const fast = headerErrors.length === 0 && raw.malformed.length === 0 && rowCount !== 0 && fastPathFits(measures);
+    return { t, raw, plan, rowCount, measures, headerErrors, fast };
   });
 }
 
@@ -206,7 +207,7 @@ export function checkInDetail(conn: DuckDBConnection, input: ValidationInput, fi
     const raw = await materialiseRaw(conn, file.raw, t.raw);
     const rowCount = file.rowCount ?? await scalar(conn, `SELECT count(*) FROM ${raw.relation}`);
     if (rowCount === 0 && raw.malformed.length === 0) return fileError('EMPTY_FILE', 'The file has no data rows.');
-    await insertErrors(conn, t, file.raw.csvFile ? [...file.fileErrors, ...raw.malformed] : file.fileErrors);
+    await insertErrors(conn, t, [...file.headerErrors, ...raw.malformed]);
     await conn.run(bsnScanSql(t, raw), raw.names.map((n) => (containsPossibleBsn(n) ? '(withheld)' : n)));
     if (raw.malformed.length > 0) {
       // Rows after a rejected line are numbered by DuckDB without it: correct the numbers of the BSN findings.
