@@ -25,4 +25,22 @@ describe('a columnar partition', () => {
     expect(p.byUnit.get('GM0363')!.map((r) => r.clientGroup)).toEqual(['all', 'ww']);
     expect(p.byUnit.get('GM9999')).toBeUndefined();
   });
+
+  it('makes only the rows of the units and client groups asked for, exact and in load order', () => {
+    expect(p.rowsOf('GM0363', ['ww'])).toEqual([copy[1]]);
+    expect(p.rowsOf('GM0014', ['ww', 'all'])).toEqual([copy[2], copy[3]]);
+    expect(p.rowsOf('GM0014', [])).toEqual([copy[2], copy[3]]);
+    expect(p.rowsOf(null, ['all'])).toEqual([copy[0], copy[2]]);
+    expect(p.rowsOf(null, [])).toEqual(copy);
+    expect(p.rowsOf('GM0363', ['jong'])).toEqual([]);
+    expect(p.rowsOf('GM9999', ['all'])).toEqual([]);
+    expect(Object.keys(p.rowsOf('GM0014', ['all'])[0])).toEqual(Object.keys(copy[2]));
+    expect(Object.is(p.rowsOf('GM0014', ['all'])[0].value, -0)).toBe(true);
+  });
+
+  it('gives each request rows of its own, so that a caller changing one does not change the partition', () => {
+    const first = p.rowsOf('GM0363', ['all'])[0];
+    (first as { value: unknown }).value = 99;
+    expect(p.rowsOf('GM0363', ['all'])[0].value).toBe(0.25);
+  });
 });

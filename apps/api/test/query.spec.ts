@@ -150,6 +150,14 @@ describe('query API over a published release', () => {
       } else expect(b.peerMedian).toBeNull();
     });
 
+    it('gives the benchmark as CSV with one row per role, the same figures as its JSON', async () => {
+      const url = '/api/v1/benchmark?metric=outflow_to_work&unit=GM0363&period=2025';
+      const b = await getJson(ctx, url);
+      const csv = parseCsv(await (await call(ctx, url, { headers: { accept: 'text/csv' } })).text());
+      const expected = [['unit', b.unit], ['region', b.region], ['national', b.national], ...b.peers.map((p: any) => ['peer', p])];
+      expect(csv.map((r) => [r.role, r.unit, r.rank, r.value])).toEqual(expected.map(([role, r]: any) => [role, r.unit, r.rank == null ? '' : String(r.rank), r.value == null ? '' : String(r.value)]));
+    });
+
     it('draws a funnel of published units with limits that narrow as the denominator grows', async () => {
       const f = await getJson(ctx, '/api/v1/funnel?metric=outflow_to_work&level=municipality&period=2025');
       expect(f.points.map((p: any) => p.unit).sort()).toEqual(['GM0362', 'GM0363']);

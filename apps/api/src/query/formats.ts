@@ -91,8 +91,9 @@ export function inferColumns(rows: Record<string, unknown>[], names?: string[]):
   });
 }
 
-export function serialise(format: ResponseFormat, json: unknown, table: TableData): Buffer {
-  if (format === 'json') return Buffer.from(JSON.stringify(json));
-  if (format === 'arrow') return Buffer.from(toArrowIpc(table));
-  return Buffer.from(toCsv(table, dialectOf(format)), 'utf8');
+/** `table` is read only for CSV and Arrow (an answer may make it on demand). */
+export function serialise(format: ResponseFormat, answer: { json: unknown; table: TableData }): Buffer {
+  if (format === 'json') return Buffer.from(JSON.stringify(answer.json));
+  if (format === 'arrow') return Buffer.from(toArrowIpc(answer.table));
+  return Buffer.from(toCsv(answer.table, dialectOf(format)), 'utf8');
 }

@@ -7,7 +7,7 @@ import {
   badParameter, checkClientGroup, checkGrain, checkLevel, checkMetric, checkPeriodFormat, checkPeriodsInRelease, checkUnitsInRelease,
   listParam, periodBounds, RawQuery, requireParam, singleParam,
 } from './query-params';
-import { PartitionCache } from './partition-cache';
+import { Partition, PartitionCache } from './partition-cache';
 import type { LoadedRelease, ReleaseStore } from './release-store';
 
 export interface Answer { json: unknown; table: TableData }
@@ -131,28 +131,33 @@ export function parseBenchmarkQuery(rel: LoadedRelease, q: RawQuery): BenchmarkP
 export async function runBenchmarkQuery(store: ReleaseStore, rel: LoadedRelease, p: BenchmarkParams): Promise<Answer> {
   const grain = grainOfPeriod(p.period)!;
   const level = rel.unitLevel.get(p.unit)!;
-  const rowOf = async (lvl: string, unit: string | null) => {
-    const part = await store.partitions.get(rel, p.metric, lvl, grain, p.period);
-    return (unit === null ? part.rows : part.byUnit.get(unit) ?? []).find((r) => r.clientGroup === p.clientGroup) ?? null;
-  };
-  const own = await rowOf(level, p.unit);
+  const partitionOf = (lvl: string) => store.partitions.get(rel, p.metric, lvl, grain, p.period);
+  const rowIn = (part: Partition, unit: string | null) => part.rowsOf(unit, [p.clientGroup])[0] ?? null;
+  const own = rowIn(await partitionOf(level), p.unit);
   const regionCode = own?.regionCode && level !== 'region' && level !== 'national' ? own.regionCode : null;
-  const [national, region, peerLinks] = await Promise.all([
-    rowOf('national', null), regionCode ? rowOf('region', regionCode) : Promise.resolve(null),
-    level === 'municipality' ? store.peersOf(rel, p.unit) : Promise.resolve([]),
+  const [nationalPart, regionPart, peerLinks, peerPart] = await Promise.all([
+    partitionOf('national'), regionCode ? partitionOf('region') : null,
+    level === 'municipality' ? store.peersOf(rel, p.unit) : [], level === 'municipality' ? partitionOf('municipality') : null,
   ]);
-  const peers = await Promise.all(peerLinks.map(async (link) => ({ rank: link.rank, distance: link.distance, peerCode: link.peerCode, ...((await rowOf('municipality', link.peerCode)) ?? emptyMetricRow(link.peerCode)) } as MetricRow & { rank: number; distance: number; peerCode: string })));
-  const peerRows = peers.map((r) => ({ ...r, unit: r.unit ?? r.peerCode }));
-  const peerValues = peerRows.filter((r) => !r.suppressed && r.value != null).map((r) => r.value!);
+  const national = rowIn(nationalPart, null);
+  const region = regionPart && regionCode ? rowIn(regionPart, regionCode) : null;
+  // A peer without a published row still appears, with every figure null.
+  const peers = peerLinks.map((link) => ({ rank: link.rank, distance: link.distance, ...((peerPart && rowIn(peerPart, link.peerCode)) ?? emptyMetricRow(link.peerCode)) }));
+  const peerValues = peers.filter((r) => !r.suppressed && r.value != null).map((r) => r.value!);
   const json = {
-    release: rel.id, metric: p.metric, period: p.period, grain: grainOfPeriod(p.period), clientGroup: p.clientGroup, level,
-    unit: own, national, region,
-    peers: peerRows.map(({ peerCode: _peerCode, ...r }) => r), peerMedian: quantileCont(peerValues, 0.5), peerCount: peerRows.length,
+    release: rel.id, metric: p.metric, period: p.period, grain, clientGroup: p.clientGroup, level,
+    unit: own, national, region, peers, peerMedian: quantileCont(peerValues, 0.5), peerCount: peers.length,
   };
-  const tagged = [
-    ...(own ? [{ role: 'unit', ...own }] : []), ...(region ? [{ role: 'region', ...region }] : []), ...(national ? [{ role: 'national', ...national }] : []),
-    ...json.peers.map((r) => ({ role: 'peer', ...r })),
-  ];
   const columns = [{ name: 'role', kind: 'text' as const }, { name: 'rank', kind: 'number' as const }, { name: 'distance', kind: 'number' as const }, ...METRIC_COLUMNS];
-  return { json, table: { columns, rows: tagged } };
+  return {
+    json,
+    // Only CSV and Arrow answers need the rows tagged with their role; JSON answers never make them.
+    get table() {
+      const rows = [
+        ...(own ? [{ role: 'unit', ...own }] : []), ...(region ? [{ role: 'region', ...region }] : []), ...(national ? [{ role: 'national', ...national }] : []),
+        ...peers.map((r) => ({ role: 'peer', ...r })),
+      ];
+      return { columns, rows };
+    },
+  };
 }

@@ -12,22 +12,26 @@ export interface Partition {
   /** Every row, in the order of the load. */
   readonly rows: MetricRow[];
   readonly byUnit: { get(unit: string): MetricRow[] | undefined };
+  /** Rows of one unit (every unit when null) in the given client groups (all when none), in load order. */
+  rowsOf(unit: string | null, clientGroups: readonly string[]): MetricRow[];
 }
 
-type Column = { field: string; at: (i: number) => unknown };
-
 /** One field of every row: numbers in a Float64Array, booleans in a Uint8Array, texts as one string per distinct text. */
+type Column =
+  | { field: string; kind: 'number'; numbers: Float64Array; isNull: Uint8Array }
+  | { field: string; kind: 'boolean'; flags: Uint8Array } // 0 false, 1 true, 2 null
+  | { field: string; kind: 'text'; texts: unknown[] };
+
 function columnOf(field: string, rows: readonly Record<string, unknown>[]): Column {
   const values = rows.map((r) => r[field]);
   if (values.every((v) => v === null || typeof v === 'number')) {
     const numbers = new Float64Array(values.length);
     const isNull = new Uint8Array(values.length);
     values.forEach((v, i) => (v === null ? (isNull[i] = 1) : (numbers[i] = v as number)));
-    return { field, at: (i) => (isNull[i] ? null : numbers[i]) };
+    return { field, kind: 'number', numbers, isNull };
   }
   if (values.every((v) => v === null || typeof v === 'boolean')) {
-    const flags = Uint8Array.from(values, (v) => (v === null ? 2 : v ? 1 : 0));
-    return { field, at: (i) => (flags[i] === 2 ? null : flags[i] === 1) };
+    return { field, kind: 'boolean', flags: Uint8Array.from(values, (v) => (v === null ? 2 : v ? 1 : 0)) };
   }
   const shared = new Map<unknown, unknown>();
   const texts = values.map((v) => {
@@ -36,7 +40,13 @@ function columnOf(field: string, rows: readonly Record<string, unknown>[]): Colu
     shared.set(v, v);
     return v;
   });
-  return { field, at: (i) => texts[i] };
+  return { field, kind: 'text', texts };
+}
+
+function valueAt(c: Column, i: number): unknown {
+  if (c.kind === 'number') return c.isNull[i] ? null : c.numbers[i];
+  if (c.kind === 'boolean') return c.flags[i] === 2 ? null : c.flags[i] === 1;
+  return c.texts[i];
 }
 
 /**
@@ -47,14 +57,18 @@ function columnOf(field: string, rows: readonly Record<string, unknown>[]): Colu
  */
 export class ColumnarPartition implements Partition {
   private readonly columns: Column[];
+  private readonly clientGroups: Column | undefined;
   private readonly rowsOfUnit = new Map<string, number[]>();
   private all: MetricRow[] | null = null;
+  private readonly template: Record<string, null>;
   readonly size: number;
 
   constructor(rows: MetricRow[]) {
     const records = rows as unknown as Record<string, unknown>[];
     this.size = rows.length;
     this.columns = (rows.length ? Object.keys(records[0]) : []).map((field) => columnOf(field, records));
+    this.template = Object.fromEntries(this.columns.map((c) => [c.field, null]));
+    this.clientGroups = this.columns.find((c) => c.field === 'clientGroup');
     rows.forEach((r, i) => {
       const list = this.rowsOfUnit.get(r.unit);
       if (list) list.push(i);
@@ -70,9 +84,18 @@ export class ColumnarPartition implements Partition {
     get: (unit: string): MetricRow[] | undefined => this.rowsOfUnit.get(unit)?.map((i) => this.row(i)),
   };
 
+  // Only the rows asked for become objects: a unit has a row per client group, and most requests want one.
+  rowsOf(unit: string | null, clientGroups: readonly string[]): MetricRow[] {
+    if (unit === null && !clientGroups.length) return this.rows;
+    const indices = unit === null ? Array.from({ length: this.size }, (_, i) => i) : this.rowsOfUnit.get(unit) ?? [];
+    const wanted = clientGroups.length ? indices.filter((i) => clientGroups.includes((this.clientGroups && valueAt(this.clientGroups, i)) as string)) : indices;
+    return wanted.map((i) => this.row(i));
+  }
+
   private row(i: number): MetricRow {
-    const o: Record<string, unknown> = {};
-    for (const c of this.columns) o[c.field] = c.at(i);
+    // A copy of a template that already has every field gets the final shape at once (no shape change per field).
+    const o: Record<string, unknown> = { ...this.template };
+    for (const c of this.columns) o[c.field] = valueAt(c, i);
     return o as MetricRow;
   }
 }
@@ -128,7 +151,6 @@ export class PartitionCache {
 
   /** Rows of one partition for some units (all when none given) and client groups, in (unit, client_group) order. */
   static select(p: Partition, units: readonly string[], clientGroups: readonly string[]): MetricRow[] {
-    const source = units.length ? units.flatMap((u) => p.byUnit.get(u) ?? []) : p.rows;
-    return clientGroups.length ? source.filter((r) => clientGroups.includes(r.clientGroup)) : source;
+    return units.length ? units.flatMap((u) => p.rowsOf(u, clientGroups)) : p.rowsOf(null, clientGroups);
   }
 }

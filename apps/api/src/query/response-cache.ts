@@ -85,7 +85,7 @@ export async function sendAnswer(req: Request, res: Response, cache: ResponseCac
   let entry = cache.get(etag);
   if (!entry) {
     const answer = await compute();
-    entry = { body: serialise(ctx.format, answer.json, answer.table), contentType: CONTENT_TYPES[ctx.format] };
+    entry = { body: serialise(ctx.format, answer), contentType: CONTENT_TYPES[ctx.format] };
     cache.set(etag, entry);
   }
   // The gzipped answer is another representation, so it has its own ETag.
