@@ -21,9 +21,9 @@ describe('a columnar partition', () => {
   });
 
   it('gives the rows of one unit, in load order, and nothing for an unknown unit', () => {
-    expect(p.byUnit.get('GM0014')).toEqual([copy[2], copy[3]]);
-    expect(p.byUnit.get('GM0363')!.map((r) => r.clientGroup)).toEqual(['all', 'ww']);
-    expect(p.byUnit.get('GM9999')).toBeUndefined();
+    expect(p.rowsOf('GM0014', [])).toEqual([copy[2], copy[3]]);
+    expect(p.rowsOf('GM0363', []).map((r) => r.clientGroup)).toEqual(['all', 'ww']);
+    expect(p.rowsOf('GM9999', [])).toEqual([]);
   });
 
   it('makes only the rows of the units and client groups asked for, exact and in load order', () => {

@@ -110,7 +110,7 @@ export async function runTrendsQuery(store: ReleaseStore, rel: LoadedRelease, p:
   const parts = new Map(await Promise.all(levels.map(async (level) =>
     [level, await store.partitions.series(rel, p.metric, level, p.grain, p.clientGroup)] as const)));
   const units = [...new Set(p.unit)].filter((u) => rel.unitLevel.get(u) !== 'national');
-  const rows = [...parts.get('national')!.rows, ...units.flatMap((u) => parts.get(rel.unitLevel.get(u)!)!.byUnit.get(u) ?? [])].sort(byUnitAndPeriod);
+  const rows = [...parts.get('national')!.rows, ...units.flatMap((u) => parts.get(rel.unitLevel.get(u)!)!.rowsOf(u, []))].sort(byUnitAndPeriod);
   const series = p.unit.map((unit) => {
     const own = rows.filter((r) => r.unit === unit);
     return { unit, unitName: own[0]?.unitName ?? null, level: rel.unitLevel.get(unit) ?? null, points: own.map(point) };
@@ -133,16 +133,17 @@ export async function runBenchmarkQuery(store: ReleaseStore, rel: LoadedRelease,
   const level = rel.unitLevel.get(p.unit)!;
   const partitionOf = (lvl: string) => store.partitions.get(rel, p.metric, lvl, grain, p.period);
   const rowIn = (part: Partition, unit: string | null) => part.rowsOf(unit, [p.clientGroup])[0] ?? null;
-  const own = rowIn(await partitionOf(level), p.unit);
+  const ownPart = await partitionOf(level);
+  const own = rowIn(ownPart, p.unit);
   const regionCode = own?.regionCode && level !== 'region' && level !== 'national' ? own.regionCode : null;
-  const [nationalPart, regionPart, peerLinks, peerPart] = await Promise.all([
-    partitionOf('national'), regionCode ? partitionOf('region') : null,
-    level === 'municipality' ? store.peersOf(rel, p.unit) : [], level === 'municipality' ? partitionOf('municipality') : null,
+  const [nationalPart, regionPart, peerLinks] = await Promise.all([
+    partitionOf('national'), regionCode ? partitionOf('region') : null, level === 'municipality' ? store.peersOf(rel, p.unit) : [],
   ]);
   const national = rowIn(nationalPart, null);
-  const region = regionPart && regionCode ? rowIn(regionPart, regionCode) : null;
-  // A peer without a published row still appears, with every figure null.
-  const peers = peerLinks.map((link) => ({ rank: link.rank, distance: link.distance, ...((peerPart && rowIn(peerPart, link.peerCode)) ?? emptyMetricRow(link.peerCode)) }));
+  const region = regionPart ? rowIn(regionPart, regionCode) : null;
+  // Peers are municipalities, so their rows are in the unit's own partition; a peer without a published row
+  // still appears, with every figure null.
+  const peers = peerLinks.map((link) => ({ rank: link.rank, distance: link.distance, ...(rowIn(ownPart, link.peerCode) ?? emptyMetricRow(link.peerCode)) }));
   const peerValues = peers.filter((r) => !r.suppressed && r.value != null).map((r) => r.value!);
   const json = {
     release: rel.id, metric: p.metric, period: p.period, grain, clientGroup: p.clientGroup, level,

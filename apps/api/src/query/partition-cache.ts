@@ -11,7 +11,6 @@ import type { LoadedRelease, ReleaseStore } from './release-store';
 export interface Partition {
   /** Every row, in the order of the load. */
   readonly rows: MetricRow[];
-  readonly byUnit: { get(unit: string): MetricRow[] | undefined };
   /** Rows of one unit (every unit when null) in the given client groups (all when none), in load order. */
   rowsOf(unit: string | null, clientGroups: readonly string[]): MetricRow[];
 }
@@ -57,7 +56,7 @@ function valueAt(c: Column, i: number): unknown {
  */
 export class ColumnarPartition implements Partition {
   private readonly columns: Column[];
-  private readonly clientGroups: Column | undefined;
+  private readonly clientGroups: Column | undefined; // undefined only in a partition without rows
   private readonly rowsOfUnit = new Map<string, number[]>();
   private all: MetricRow[] | null = null;
   private readonly template: Record<string, null>;
@@ -80,15 +79,11 @@ export class ColumnarPartition implements Partition {
     return (this.all ??= Array.from({ length: this.size }, (_, i) => this.row(i)));
   }
 
-  readonly byUnit = {
-    get: (unit: string): MetricRow[] | undefined => this.rowsOfUnit.get(unit)?.map((i) => this.row(i)),
-  };
-
   // Only the rows asked for become objects: a unit has a row per client group, and most requests want one.
   rowsOf(unit: string | null, clientGroups: readonly string[]): MetricRow[] {
     if (unit === null && !clientGroups.length) return this.rows;
     const indices = unit === null ? Array.from({ length: this.size }, (_, i) => i) : this.rowsOfUnit.get(unit) ?? [];
-    const wanted = clientGroups.length ? indices.filter((i) => clientGroups.includes((this.clientGroups && valueAt(this.clientGroups, i)) as string)) : indices;
+    const wanted = clientGroups.length ? indices.filter((i) => clientGroups.includes(valueAt(this.clientGroups!, i) as string)) : indices;
     return wanted.map((i) => this.row(i));
   }
 
