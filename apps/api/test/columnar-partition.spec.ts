@@ -43,4 +43,18 @@ describe('a columnar partition', () => {
     (first as { value: unknown }).value = 99;
     expect(p.rowsOf('GM0363', ['all'])[0].value).toBe(0.25);
   });
+
+  it('finds the rows of a unit wherever they are in the load, in load order', () => {
+    const mixed = [row('GM0363', 'all', 1, false, 'A'), row('GM0014', 'all', 2, false, 'G'), row('GM0363', 'ww', 3, false, 'A'), row('GM0014', 'ww', 4, false, 'G')];
+    const q = new ColumnarPartition(structuredClone(mixed));
+    expect(q.rowsOf('GM0363', []).map((r) => r.value)).toEqual([1, 3]);
+    expect(q.rowsOf('GM0014', ['ww']).map((r) => r.value)).toEqual([4]);
+  });
+
+  it('keeps more distinct texts than a 16-bit code can number', () => {
+    const many = Array.from({ length: 70_000 }, (_, i) => row(`U${i}`, i % 2 ? 'ww' : 'all', i, false, `name ${i}`));
+    const q = new ColumnarPartition(many);
+    for (const i of [0, 65_535, 65_536, 69_999]) expect(q.rowsOf(`U${i}`, [])).toEqual([row(`U${i}`, i % 2 ? 'ww' : 'all', i, false, `name ${i}`)]);
+    expect(q.rowsOf(null, ['ww']).length).toBe(35_000);
+  });
 });

@@ -15,11 +15,15 @@ export interface Partition {
   rowsOf(unit: string | null, clientGroups: readonly string[]): MetricRow[];
 }
 
-/** One field of every row: numbers in a Float64Array, booleans in a Uint8Array, texts as one string per distinct text. */
+/**
+ * One field of every row: numbers in a Float64Array, booleans in a Uint8Array, texts as a code per row into the
+ * column's distinct texts. Typed arrays live outside the JavaScript heap, so a cached partition is a handful of
+ * objects for the garbage collector to mark, however many rows it has.
+ */
 type Column =
   | { field: string; kind: 'number'; numbers: Float64Array; isNull: Uint8Array }
   | { field: string; kind: 'boolean'; flags: Uint8Array } // 0 false, 1 true, 2 null
-  | { field: string; kind: 'text'; texts: unknown[] };
+  | { field: string; kind: 'text'; codes: Uint16Array | Uint32Array; texts: unknown[] };
 
 function columnOf(field: string, rows: readonly Record<string, unknown>[]): Column {
   const values = rows.map((r) => r[field]);
@@ -32,20 +36,40 @@ function columnOf(field: string, rows: readonly Record<string, unknown>[]): Colu
   if (values.every((v) => v === null || typeof v === 'boolean')) {
     return { field, kind: 'boolean', flags: Uint8Array.from(values, (v) => (v === null ? 2 : v ? 1 : 0)) };
   }
-  const shared = new Map<unknown, unknown>();
-  const texts = values.map((v) => {
-    const s = shared.get(v);
-    if (s !== undefined) return s;
-    shared.set(v, v);
-    return v;
+  const codeOf = new Map<unknown, number>();
+  const texts: unknown[] = [];
+  const codes = values.map((v) => {
+    let code = codeOf.get(v);
+    if (code === undefined) {
+      code = texts.push(v) - 1;
+      codeOf.set(v, code);
+    }
+    return code;
   });
-  return { field, kind: 'text', texts };
+  return { field, kind: 'text', codes: texts.length <= 0x10000 ? Uint16Array.from(codes) : Uint32Array.from(codes), texts };
 }
 
 function valueAt(c: Column, i: number): unknown {
   if (c.kind === 'number') return c.isNull[i] ? null : c.numbers[i];
   if (c.kind === 'boolean') return c.flags[i] === 2 ? null : c.flags[i] === 1;
-  return c.texts[i];
+  return c.texts[c.codes[i]];
+}
+
+/**
+ * Rows of each unit: the row numbers grouped by unit (in load order within a unit) and where each unit's group
+ * starts, in two typed arrays instead of an array per unit.
+ */
+interface UnitIndex { codeOf: Map<unknown, number>; starts: Uint32Array; rows: Uint32Array }
+
+function unitIndexOf(unit: Column | undefined, size: number): UnitIndex {
+  if (!unit || unit.kind !== 'text') return { codeOf: new Map(), starts: new Uint32Array(1), rows: new Uint32Array(0) };
+  const starts = new Uint32Array(unit.texts.length + 1);
+  for (let i = 0; i < size; i++) starts[unit.codes[i] + 1]++;
+  for (let k = 0; k < unit.texts.length; k++) starts[k + 1] += starts[k];
+  const next = starts.slice(0, -1);
+  const rows = new Uint32Array(size);
+  for (let i = 0; i < size; i++) rows[next[unit.codes[i]]++] = i;
+  return { codeOf: new Map(unit.texts.map((t, k) => [t, k])), starts, rows };
 }
 
 /**
@@ -57,7 +81,7 @@ function valueAt(c: Column, i: number): unknown {
 export class ColumnarPartition implements Partition {
   private readonly columns: Column[];
   private readonly clientGroups: Column | undefined; // undefined only in a partition without rows
-  private readonly rowsOfUnit = new Map<string, number[]>();
+  private readonly units: UnitIndex;
   private all: MetricRow[] | null = null;
   private readonly template: Record<string, null>;
   readonly size: number;
@@ -68,11 +92,7 @@ export class ColumnarPartition implements Partition {
     this.columns = (rows.length ? Object.keys(records[0]) : []).map((field) => columnOf(field, records));
     this.template = Object.fromEntries(this.columns.map((c) => [c.field, null]));
     this.clientGroups = this.columns.find((c) => c.field === 'clientGroup');
-    rows.forEach((r, i) => {
-      const list = this.rowsOfUnit.get(r.unit);
-      if (list) list.push(i);
-      else this.rowsOfUnit.set(r.unit, [i]);
-    });
+    this.units = unitIndexOf(this.columns.find((c) => c.field === 'unit'), this.size);
   }
 
   get rows(): MetricRow[] {
@@ -82,9 +102,14 @@ export class ColumnarPartition implements Partition {
   // Only the rows asked for become objects: a unit has a row per client group, and most requests want one.
   rowsOf(unit: string | null, clientGroups: readonly string[]): MetricRow[] {
     if (unit === null && !clientGroups.length) return this.rows;
-    const indices = unit === null ? Array.from({ length: this.size }, (_, i) => i) : this.rowsOfUnit.get(unit) ?? [];
+    const indices = unit === null ? Array.from({ length: this.size }, (_, i) => i) : this.rowsOfUnit(unit);
     const wanted = clientGroups.length ? indices.filter((i) => clientGroups.includes(valueAt(this.clientGroups!, i) as string)) : indices;
     return wanted.map((i) => this.row(i));
+  }
+
+  private rowsOfUnit(unit: string): number[] {
+    const code = this.units.codeOf.get(unit);
+    return code === undefined ? [] : Array.from(this.units.rows.subarray(this.units.starts[code], this.units.starts[code + 1]));
   }
 
   private row(i: number): MetricRow {
