@@ -1,4 +1,4 @@
-import { ColumnarPartition } from '../src/query/partition-cache';
+import { ColumnarPartition, isSorted } from '../src/query/partition-cache';
 import type { MetricRow } from '../src/query/metric-rows';
 
 const row = (unit: string, clientGroup: string, value: number | string | null, suppressed: boolean | null, name: string | null) =>
@@ -10,7 +10,7 @@ describe('a columnar partition', () => {
     row('GM0014', 'all', -0, null, null), row('GM0014', 'ww', 'NaN', false, 'Groningen'),
   ];
   const copy = structuredClone(rows);
-  const p = new ColumnarPartition(rows);
+  const p = ColumnarPartition.fromRows(rows);
 
   it('gives back every row as it was loaded, fields in the same order, numbers, nulls, booleans and texts exact', () => {
     expect(p.size).toBe(4);
@@ -46,15 +46,32 @@ describe('a columnar partition', () => {
 
   it('finds the rows of a unit wherever they are in the load, in load order', () => {
     const mixed = [row('GM0363', 'all', 1, false, 'A'), row('GM0014', 'all', 2, false, 'G'), row('GM0363', 'ww', 3, false, 'A'), row('GM0014', 'ww', 4, false, 'G')];
-    const q = new ColumnarPartition(structuredClone(mixed));
+    const q = ColumnarPartition.fromRows(structuredClone(mixed));
     expect(q.rowsOf('GM0363', []).map((r) => r.value)).toEqual([1, 3]);
     expect(q.rowsOf('GM0014', ['ww']).map((r) => r.value)).toEqual([4]);
   });
 
   it('keeps more distinct texts than a 16-bit code can number', () => {
     const many = Array.from({ length: 70_000 }, (_, i) => row(`U${i}`, i % 2 ? 'ww' : 'all', i, false, `name ${i}`));
-    const q = new ColumnarPartition(many);
+    const q = ColumnarPartition.fromRows(many);
     for (const i of [0, 65_535, 65_536, 69_999]) expect(q.rowsOf(`U${i}`, [])).toEqual([row(`U${i}`, i % 2 ? 'ww' : 'all', i, false, `name ${i}`)]);
     expect(q.rowsOf(null, ['ww']).length).toBe(35_000);
+  });
+});
+
+describe('whether a scanned partition is already in ORDER BY order', () => {
+  it('compares key by key, the next key only on ties, nulls last', () => {
+    expect(isSorted([['GM0014', 'GM0014', 'GM0363'], ['all', 'ww', 'all']])).toBe(true);
+    expect(isSorted([['GM0014', 'GM0363', 'GM0014'], ['all', 'all', 'ww']])).toBe(false);
+    expect(isSorted([['GM0014', 'GM0014'], ['ww', 'all']])).toBe(false);
+    expect(isSorted([['GM0014', 'GM0014', null], ['all', null, 'all']])).toBe(true);
+    expect(isSorted([[null, 'GM0014'], ['all', 'all']])).toBe(false);
+    expect(isSorted([[], []])).toBe(true);
+  });
+
+  it('leaves the sorting to DuckDB for texts outside ASCII, numbers and missing key columns', () => {
+    expect(isSorted([['Aa', 'Áa']])).toBe(false);
+    expect(isSorted([[1, 2]])).toBe(false);
+    expect(isSorted([['a'], undefined])).toBe(false);
   });
 });

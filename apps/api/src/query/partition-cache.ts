@@ -25,8 +25,7 @@ type Column =
   | { field: string; kind: 'boolean'; flags: Uint8Array } // 0 false, 1 true, 2 null
   | { field: string; kind: 'text'; codes: Uint16Array | Uint32Array; texts: unknown[] };
 
-function columnOf(field: string, rows: readonly Record<string, unknown>[]): Column {
-  const values = rows.map((r) => r[field]);
+function columnOf(field: string, values: readonly unknown[]): Column {
   if (values.every((v) => v === null || typeof v === 'number')) {
     const numbers = new Float64Array(values.length);
     const isNull = new Uint8Array(values.length);
@@ -86,13 +85,19 @@ export class ColumnarPartition implements Partition {
   private readonly template: Record<string, null>;
   readonly size: number;
 
-  constructor(rows: MetricRow[]) {
-    const records = rows as unknown as Record<string, unknown>[];
-    this.size = rows.length;
-    this.columns = (rows.length ? Object.keys(records[0]) : []).map((field) => columnOf(field, records));
+  /** From a query's columns (field names and one array of values per field, as DuckDB gives them). */
+  constructor(fields: readonly string[], values: readonly (readonly unknown[])[]) {
+    this.size = values[0]?.length ?? 0;
+    this.columns = this.size ? fields.map((field, k) => columnOf(field, values[k])) : [];
     this.template = Object.fromEntries(this.columns.map((c) => [c.field, null]));
     this.clientGroups = this.columns.find((c) => c.field === 'clientGroup');
     this.units = unitIndexOf(this.columns.find((c) => c.field === 'unit'), this.size);
+  }
+
+  /** From row objects, all with the same fields in the same order. */
+  static fromRows(rows: readonly MetricRow[]): ColumnarPartition {
+    const fields = rows.length ? Object.keys(rows[0]) : [];
+    return new ColumnarPartition(fields, fields.map((f) => rows.map((r) => (r as unknown as Record<string, unknown>)[f])));
   }
 
   get rows(): MetricRow[] {
@@ -120,6 +125,22 @@ export class ColumnarPartition implements Partition {
   }
 }
 
+/**
+ * Whether rows are in ascending order of the key columns, as `ORDER BY` sorts them (nulls last). Only printable ASCII texts
+ * count as sorted, where JavaScript's comparison is DuckDB's; anything else gets sorted by DuckDB.
+ */
+export function isSorted(keys: readonly (readonly unknown[] | undefined)[]): boolean {
+  if (keys.some((k) => !k || k.some((v) => v !== null && (typeof v !== 'string' || /[^ -~]/.test(v))))) return false;
+  const columns = keys as readonly (readonly (string | null)[])[];
+  const compare = (x: string | null, y: string | null) => (x === y ? 0 : x === null ? 1 : y === null ? -1 : x < y ? -1 : 1);
+  for (let i = 1; i < (columns[0]?.length ?? 0); i++) {
+    let c = 0;
+    for (const col of columns) if ((c = compare(col[i - 1], col[i])) !== 0) break;
+    if (c > 0) return false;
+  }
+  return true;
+}
+
 const MAX_ROWS = Number(process.env.QUERY_PARTITION_ROWS ?? 2_000_000);
 
 export class PartitionCache {
@@ -131,7 +152,7 @@ export class PartitionCache {
   /** Every unit and client group of one metric, level, grain and period: /metrics, /benchmark and /profile. */
   get(rel: LoadedRelease, metric: string, level: string, grain: string, period: string): Promise<Partition> {
     return this.cached(`${rel.id}|${metric}|${level}|${grain}|${period}`, () => this.load(rel,
-      `metric = ? AND level = ? AND grain = ? AND period = ?`, [metric, level, grain, period], 'unit, client_group'));
+      `metric = ? AND level = ? AND grain = ? AND period = ?`, [metric, level, grain, period], 'unit, client_group', ['unit', 'clientGroup']));
   }
 
   /** Every unit's series over all periods of one metric, level, grain and client group: /trends. */
@@ -157,8 +178,19 @@ export class PartitionCache {
     return entry.partition;
   }
 
-  private async load(rel: LoadedRelease, where: string, params: string[], order: string): Promise<ColumnarPartition> {
-    return new ColumnarPartition(await this.store.query<MetricRow>(`SELECT ${metricSelect(rel)} FROM ${rel.schema}.metrics WHERE ${where} ORDER BY ${order}`, params));
+  /**
+   * `inTableOrder`: the fields of `order` when the release table is already sorted that way within the partition
+   * (metrics are stored by metric, level, grain, period, unit, client group). DuckDB then scans them out in that
+   * order and sorting again costs as much as the scan; the order is checked, and asked for when it does not hold.
+   */
+  private async load(rel: LoadedRelease, where: string, params: string[], order: string, inTableOrder?: string[]): Promise<ColumnarPartition> {
+    const sql = `SELECT ${metricSelect(rel)} FROM ${rel.schema}.metrics WHERE ${where}`;
+    if (inTableOrder) {
+      const scanned = await this.store.queryColumns(sql, params);
+      if (isSorted(inTableOrder.map((f) => scanned.values[scanned.fields.indexOf(f)]))) return new ColumnarPartition(scanned.fields, scanned.values);
+    }
+    const { fields, values } = await this.store.queryColumns(`${sql} ORDER BY ${order}`, params);
+    return new ColumnarPartition(fields, values);
   }
 
   private evict() {

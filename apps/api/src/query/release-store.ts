@@ -87,6 +87,14 @@ export class ReleaseStore {
     return this.withConnection(async (conn) => (await conn.runAndReadAll(sql, params)).getRowObjectsJson() as T[]);
   }
 
+  /** Parameterised query returning its columns (JSON-friendly values, as `query` gives them), without row objects. */
+  queryColumns(sql: string, params: DuckDBValue[] = []): Promise<{ fields: string[]; values: unknown[][] }> {
+    return this.withConnection(async (conn) => {
+      const reader = await conn.runAndReadAll(sql, params);
+      return { fields: reader.columnNames(), values: reader.getColumnsJson() as unknown[][] };
+    });
+  }
+
   /** Loads a verified release once; concurrent callers share the load. */
   load(manifest: ReleaseManifest, dir: string): Promise<LoadedRelease> {
     let loading = this.loaded.get(manifest.id);
