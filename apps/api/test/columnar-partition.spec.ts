@@ -44,6 +44,21 @@ describe('a columnar partition', () => {
     expect(p.rowsOf('GM0363', ['all'])[0].value).toBe(0.25);
   });
 
+  it('puts the fields of a lead first in each row, and the row\'s own values after them', () => {
+    const led = p.rowsOf('GM0014', [], { rank: 2, distance: 0.5 });
+    expect(led).toEqual([{ rank: 2, distance: 0.5, ...copy[2] }, { rank: 2, distance: 0.5, ...copy[3] }]);
+    expect(Object.keys(led[0])).toEqual(['rank', 'distance', ...Object.keys(copy[2])]);
+    expect(Object.is(led[0].value, -0)).toBe(true);
+    // A lead field named like a row field is overwritten by the row, as in { ...lead, ...row }.
+    const clash = p.rowsOf('GM0363', ['all'], { rank: 1, value: 7 })[0];
+    expect(clash).toEqual({ ...{ rank: 1, value: 7 }, ...copy[0] });
+    expect(Object.keys(clash)).toEqual(Object.keys({ ...{ rank: 1, value: 7 }, ...copy[0] }));
+    // Rows asked for without a lead stay as they were.
+    expect(p.rowsOf('GM0014', [])).toEqual([copy[2], copy[3]]);
+    expect(p.rowsOf(null, [], { rank: 3 }).map((r) => r.rank)).toEqual([3, 3, 3, 3]);
+    expect(p.rows).toEqual(copy);
+  });
+
   it('finds the rows of a unit wherever they are in the load, in load order', () => {
     const mixed = [row('GM0363', 'all', 1, false, 'A'), row('GM0014', 'all', 2, false, 'G'), row('GM0363', 'ww', 3, false, 'A'), row('GM0014', 'ww', 4, false, 'G')];
     const q = ColumnarPartition.fromRows(structuredClone(mixed));

@@ -143,7 +143,10 @@ export async function runBenchmarkQuery(store: ReleaseStore, rel: LoadedRelease,
   const region = regionPart ? rowIn(regionPart, regionCode) : null;
   // Peers are municipalities, so their rows are in the unit's own partition; a peer without a published row
   // still appears, with every figure null.
-  const peers = peerLinks.map((link) => ({ rank: link.rank, distance: link.distance, ...(rowIn(ownPart, link.peerCode) ?? emptyMetricRow(link.peerCode)) }));
+  const peers = peerLinks.map((link) => {
+    const lead = { rank: link.rank, distance: link.distance };
+    return ownPart.rowsOf(link.peerCode, [p.clientGroup], lead)[0] ?? { ...lead, ...emptyMetricRow(link.peerCode) };
+  });
   const peerValues = peers.filter((r) => !r.suppressed && r.value != null).map((r) => r.value!);
   const json = {
     release: rel.id, metric: p.metric, period: p.period, grain, clientGroup: p.clientGroup, level,

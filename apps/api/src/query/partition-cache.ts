@@ -11,8 +11,11 @@ import type { LoadedRelease, ReleaseStore } from './release-store';
 export interface Partition {
   /** Every row, in the order of the load. */
   readonly rows: MetricRow[];
-  /** Rows of one unit (every unit when null) in the given client groups (all when none), in load order. */
-  rowsOf(unit: string | null, clientGroups: readonly string[]): MetricRow[];
+  /**
+   * Rows of one unit (every unit when null) in the given client groups (all when none), in load order; `lead`'s
+   * fields come first in each row.
+   */
+  rowsOf<L extends object = object>(unit: string | null, clientGroups: readonly string[], lead?: L): (L & MetricRow)[];
 }
 
 /**
@@ -83,6 +86,7 @@ export class ColumnarPartition implements Partition {
   private readonly units: UnitIndex;
   private all: MetricRow[] | null = null;
   private readonly template: Record<string, null>;
+  private readonly ledTemplates = new Map<string, Record<string, null>>();
   readonly size: number;
 
   /** From a query's columns (field names and one array of values per field, as DuckDB gives them). */
@@ -105,11 +109,11 @@ export class ColumnarPartition implements Partition {
   }
 
   // Only the rows asked for become objects: a unit has a row per client group, and most requests want one.
-  rowsOf(unit: string | null, clientGroups: readonly string[]): MetricRow[] {
-    if (unit === null && !clientGroups.length) return this.rows;
+  rowsOf<L extends object = object>(unit: string | null, clientGroups: readonly string[], lead?: L): (L & MetricRow)[] {
+    if (unit === null && !clientGroups.length && !lead) return this.rows as (L & MetricRow)[];
     const indices = unit === null ? Array.from({ length: this.size }, (_, i) => i) : this.rowsOfUnit(unit);
     const wanted = clientGroups.length ? indices.filter((i) => clientGroups.includes(valueAt(this.clientGroups!, i) as string)) : indices;
-    return wanted.map((i) => this.row(i));
+    return wanted.map((i) => this.row(i, lead) as L & MetricRow);
   }
 
   private rowsOfUnit(unit: string): number[] {
@@ -117,11 +121,21 @@ export class ColumnarPartition implements Partition {
     return code === undefined ? [] : Array.from(this.units.rows.subarray(this.units.starts[code], this.units.starts[code + 1]));
   }
 
-  private row(i: number): MetricRow {
-    // A copy of a template that already has every field gets the final shape at once (no shape change per field).
-    const o: Record<string, unknown> = { ...this.template };
+  private row(i: number, lead?: object): MetricRow {
+    // A copy of a template that already has every field gets the final shape at once (no shape change per field);
+    // spreading a row into an object with other fields first would instead add its fields one by one.
+    const o: Record<string, unknown> = lead ? { ...this.templateLedBy(lead) } : { ...this.template };
+    if (lead) Object.assign(o, lead);
     for (const c of this.columns) o[c.field] = valueAt(c, i);
     return o as MetricRow;
+  }
+
+  private templateLedBy(lead: object): Record<string, null> {
+    const keys = Object.keys(lead);
+    const id = keys.join(',');
+    let t = this.ledTemplates.get(id);
+    if (!t) this.ledTemplates.set(id, (t = { ...Object.fromEntries(keys.map((k) => [k, null])), ...this.template }));
+    return t;
   }
 }
 

@@ -20,9 +20,25 @@ interface Entry { body: Buffer; contentType: string; gzipped?: Buffer }
 /** Answers from this size on go out gzipped to clients that accept it; smaller ones gain little. */
 export const GZIP_FROM_BYTES = 1024;
 
+/** How many keys asked for once the cache remembers (about 60 bytes each), to admit them when asked again. */
+const SEEN_ONCE_KEYS = 100_000;
+
 export class ResponseCache {
   private entries = new Map<string, Entry>();
   private bytes = 0;
+  private seenOnce = new Set<string>();
+
+  /**
+   * Whether an answer just made for `key` is worth keeping: only when `key` was asked for before. Answers asked
+   * for once (most of a sweep over units and periods) then cost no copy kept and no eviction, and do not push out
+   * the answers that are asked for again.
+   */
+  admits(key: string): boolean {
+    if (this.seenOnce.delete(key)) return true;
+    this.seenOnce.add(key);
+    if (this.seenOnce.size > SEEN_ONCE_KEYS) this.seenOnce.delete(this.seenOnce.values().next().value!);
+    return false;
+  }
 
   get(key: string): Entry | undefined {
     const e = this.entries.get(key);
@@ -35,6 +51,9 @@ export class ResponseCache {
 
   set(key: string, e: Entry) {
     if (e.body.length > MAX_BYTES / 8) return;
+    const replaced = this.entries.get(key);
+    if (replaced) this.bytes -= replaced.body.length + (replaced.gzipped?.length ?? 0);
+    this.entries.delete(key);
     this.entries.set(key, e);
     this.bytes += e.body.length;
     for (const [k, old] of this.entries) {
@@ -55,6 +74,7 @@ export class ResponseCache {
 
   clear() {
     this.entries.clear();
+    this.seenOnce.clear();
     this.bytes = 0;
   }
 }
@@ -86,7 +106,7 @@ export async function sendAnswer(req: Request, res: Response, cache: ResponseCac
   if (!entry) {
     const answer = await compute();
     entry = { body: serialise(ctx.format, answer), contentType: CONTENT_TYPES[ctx.format] };
-    cache.set(etag, entry);
+    if (cache.admits(etag)) cache.set(etag, entry);
   }
   // The gzipped answer is another representation, so it has its own ETag.
   const gzip = entry.body.length >= GZIP_FROM_BYTES && !!req.headers['accept-encoding'] && req.acceptsEncodings('gzip', 'identity') === 'gzip';
