@@ -1,11 +1,14 @@
 /**
  * Public read API under load: /api/v1/metrics and /api/v1/benchmark of the released app (lib/release-app.js) at
  * 64 keep-alive connections (autocannon), next to the same aggregation served from PostgreSQL via TypeORM
- * (lib/pg-baseline-server.js: facts in a table, QueryBuilder sums per request: for /metrics the unit's and the
- * national value that the app's row holds, and, as a figure without goal, the unit's sums alone), round by round
+ * (lib/pg-baseline-server.js: facts and the release's peer groups in tables, QueryBuilder sums per request: for
+ * /metrics the unit's and the national value that the app's row holds, for /benchmark the unit, its region, the
+ * country and each peer, and, as a figure without goal, the unit's sums alone), round by round
  * in the same run. Requests are metric x municipality x period combinations in a fixed shuffled order; no combination is
  * asked twice in the bench run, so the app's response cache never answers (the worst case for the app).
  */
+const fs = require('node:fs');
+const path = require('node:path');
 const { releaseApp } = require('./lib/release-app');
 const { startPgBaseline } = require('./lib/pg-baseline');
 const { load, shuffled } = require('./lib/load');
@@ -40,6 +43,14 @@ async function requestSpace(app, release) {
   return { units, periods };
 }
 
+/** The release's peer groups as the app publishes them (CSV download), for the baseline's /benchmark. */
+async function writePeersFile(app, release, file) {
+  const r = await fetch(`${app.url}/api/v1/releases/${encodeURIComponent(release.id)}/download?table=peers&format=csv`);
+  if (!r.ok) throw new Error(`peer groups download: ${r.status} ${await r.text()}`);
+  fs.writeFileSync(file, Buffer.from(await r.arrayBuffer()));
+  return file;
+}
+
 /** Query strings metric/unit/period, shuffled, cut into consecutive slices that are never reused. */
 function querySlices({ units, periods }) {
   const all = shuffled(METRICS.flatMap((metric) => units.flatMap((unit) => periods.map((period) => `metric=${metric}&unit=${unit}&period=${period}`))));
@@ -50,6 +61,31 @@ function querySlices({ units, periods }) {
     cursor += n;
     return slice;
   };
+}
+
+/**
+ * How many of the figures of some /benchmark answers (the unit's, its region's, the country's and every peer's
+ * value) the baseline gives as the app does, of those the app publishes (not suppressed): the baseline must answer
+ * the same question.
+ */
+async function baselineAgreement(app, pg, queries) {
+  let same = 0;
+  let compared = 0;
+  const differing = [];
+  const close = (a, b) => a !== null && b !== null && Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a));
+  for (const q of queries) {
+    const [ours, theirs] = await Promise.all([call(app.url, 'GET', `/api/v1/benchmark?${q}`), call(pg.url, 'GET', `/benchmark?${q}`)]);
+    const peerValue = new Map(theirs.peers.map((p) => [p.unit, p.value]));
+    const pairs = [['unit', ours.unit, theirs.value.value], ['region', ours.region, theirs.region.value], ['national', ours.national, theirs.national.value],
+      ...ours.peers.map((p) => ['peer', p, peerValue.get(p.unit) ?? null])];
+    for (const [role, row, value] of pairs) {
+      if (!row || row.suppressed || row.value === null) continue;
+      compared++;
+      if (close(row.value, value)) same++;
+      else differing.push(`${q} ${role} ${row.unit}: ${row.value} against ${value}`);
+    }
+  }
+  return { same, compared, differing };
 }
 
 const APP_PATH = { metrics: (q) => `/api/v1/metrics?level=municipality&${q}`, benchmark: (q) => `/api/v1/benchmark?${q}` };
@@ -124,17 +160,20 @@ async function run({ quick, log }) {
   const space = await requestSpace(app, shared.release);
   const next = querySlices(space);
   log(`${space.units.length} municipalities x ${space.periods.length} periods x ${METRICS.length} metrics`);
-  const pg = await startPgBaseline({ factsFile: shared.facts.facts, metrics: METRICS });
-  log(`PostgreSQL baseline: ${pg.rows} fact rows loaded in ${pg.loadMs.toFixed(0)} ms into ${pg.backend}`);
+  const peersFile = await writePeersFile(app, shared.release, path.join(path.dirname(shared.facts.facts), 'peer-groups.csv'));
+  const pg = await startPgBaseline({ factsFile: shared.facts.facts, peersFile, metrics: METRICS });
+  log(`PostgreSQL baseline: ${pg.rows} fact rows and ${pg.peerLinks} peer links loaded in ${pg.loadMs.toFixed(0)} ms into ${pg.backend}`);
   try {
     const warm = next(s.warmup);
     for (const ep of ['metrics', 'benchmark']) {
       await load({ url: app.url, paths: warm.map(APP_PATH[ep]), connections: CONNECTIONS });
       await load({ url: pg.url, paths: warm.slice(0, 64).map(PG_PATH[ep]), connections: CONNECTIONS });
     }
+    const agreement = await baselineAgreement(app, pg, warm.slice(0, 20));
+    log(`PostgreSQL baseline /benchmark: ${agreement.same} of ${agreement.compared} published values of 20 answers as the app's${agreement.differing.length ? `; differing: ${agreement.differing.slice(0, 4).join('; ')}` : ''}`);
     const rounds = [];
     for (let i = 0; i < s.rounds; i++) rounds.push(await round(i, s, next, app, pg, log));
-    return figures(rounds, pg, { factRows: shared.factRows, releaseMetricRows: shared.metricsRows, baselineFactRows: pg.rows, appRssMb: app.rssMb() });
+    return figures(rounds, pg, { factRows: shared.factRows, releaseMetricRows: shared.metricsRows, baselineFactRows: pg.rows, baselinePeerLinks: pg.peerLinks, appRssMb: app.rssMb() });
   } finally {
     await pg.stop();
   }

@@ -2,14 +2,16 @@
  * The "usual alternative" for the read API: an Express server with TypeORM that keeps the facts in a PostgreSQL
  * table and aggregates them per request (QueryBuilder, GROUP BY), the way a typical TypeORM app would serve
  * /metrics and /benchmark (the app itself is NestJS on Express). Run as a child process by pg-baseline.js:
- *   BASELINE_DB_URL (empty: embedded PGlite in this process), PORT, FACTS_FILE (long CSV), METRICS (comma list).
- * Loads the facts of the metrics' measures (batched INSERT ... SELECT FROM unnest), indexes them, ANALYZEs, then
- * prints one JSON line {ready, rows, loadMs} and serves:
+ *   BASELINE_DB_URL (empty: embedded PGlite in this process), PORT, FACTS_FILE (long CSV), METRICS (comma list),
+ *   PEERS_FILE (the release's peer groups as CSV: municipality_code, peer_code, rank, distance).
+ * Loads the facts of the metrics' measures (batched INSERT ... SELECT FROM unnest) and the peer groups, indexes
+ * them, ANALYZEs, then prints one JSON line {ready, rows, peerLinks, loadMs} and serves:
  *   GET /metrics?metric&unit&period     the unit's and the national value for the period (numerator and denominator
  *                                       sums, 2 queries), the data of the app's /metrics row
  *   GET /unit-sums?metric&unit&period   the unit's sums alone (1 query): less than the app's row, for comparison
- *   GET /benchmark?metric&unit&period   the unit, its labour-market region and the national value (3 queries);
- *                                       the app's /benchmark also has the peer group, so this does less work.
+ *   GET /benchmark?metric&unit&period   what the app's /benchmark answers from the data: the unit, its labour-market
+ *                                       region, the national value and each peer's value with the peers' median
+ *                                       (2 lookups, then 4 aggregations)
  */
 const fs = require('node:fs');
 const path = require('node:path');
@@ -32,6 +34,16 @@ const Fact = new EntitySchema({
     value: { type: 'double precision' },
   },
   indices: [{ name: 'bench_facts_unit', columns: ['municipalityCode', 'period', 'measure'] }, { name: 'bench_facts_period', columns: ['period', 'measure'] }],
+});
+
+const PeerLink = new EntitySchema({
+  name: 'PeerLink', tableName: 'bench_peers',
+  columns: {
+    municipalityCode: { name: 'municipality_code', type: 'varchar', length: 6, primary: true },
+    rank: { type: 'int', primary: true },
+    peerCode: { name: 'peer_code', type: 'varchar', length: 6 },
+    distance: { type: 'double precision' },
+  },
 });
 
 const Municipality = new EntitySchema({
@@ -78,13 +90,42 @@ async function loadMunicipalities(db) {
   await db.getRepository('Municipality').insert(parseCsv(csv).map((r) => ({ code: r.code, regionCode: r.region_code })));
 }
 
+async function loadPeers(db, file) {
+  const links = parseCsv(fs.readFileSync(file, 'utf8')).map((r) => ({ municipalityCode: r.municipality_code, peerCode: r.peer_code, rank: Number(r.rank), distance: Number(r.distance) }));
+  for (let i = 0; i < links.length; i += 5000) await db.getRepository('PeerLink').insert(links.slice(i, i + 5000));
+  return links.length;
+}
+
+/** The median of numbers (the mean of the middle two for an even count), null for none: the app's peerMedian. */
+function median(values) {
+  const v = [...values].sort((a, b) => a - b);
+  if (!v.length) return null;
+  const mid = (v.length - 1) / 2;
+  return (v[Math.floor(mid)] + v[Math.ceil(mid)]) / 2;
+}
+
+/**
+ * Measures that are a stock, not a flow: a period longer than a month takes them from its first reported month (as
+ * the app's models do, docs/metrics.md section 1; here the first month with any facts), the others are summed.
+ */
+const STOCKS = new Set(['clients_start']);
+
 /** sum(value) of the numerator and the denominator measures over the facts the query builder selects. */
 function ratioQuery(db, { numerator, denominator }, { start, end }) {
+  const sumOf = (name, measures) => {
+    const flows = measures.filter((m) => !STOCKS.has(m));
+    const stocks = measures.filter((m) => STOCKS.has(m));
+    const parts = [flows.length ? `coalesce(sum(f.value) FILTER (WHERE f.measure IN (:...${name}Flows)), 0)` : null,
+      stocks.length ? `coalesce(sum(f.value) FILTER (WHERE f.measure IN (:...${name}Stocks) AND f.period = (SELECT min(period) FROM bench_facts WHERE period BETWEEN :start AND :end)), 0)` : null].filter(Boolean);
+    return { sql: parts.join(' + '), params: { [`${name}Flows`]: flows, [`${name}Stocks`]: stocks } };
+  };
+  const n = sumOf('numerator', numerator);
+  const d = sumOf('denominator', denominator);
   return db.getRepository('Fact').createQueryBuilder('f')
-    .select('sum(f.value) FILTER (WHERE f.measure IN (:...numerator))', 'numerator')
-    .addSelect('sum(f.value) FILTER (WHERE f.measure IN (:...denominator))', 'denominator')
+    .select(n.sql, 'numerator')
+    .addSelect(d.sql, 'denominator')
     .where('f.period BETWEEN :start AND :end', { start, end })
-    .andWhere('f.measure IN (:...measures)', { numerator, denominator, measures: [...new Set([...numerator, ...denominator])] });
+    .andWhere('f.measure IN (:...measures)', { ...n.params, ...d.params, measures: [...new Set([...numerator, ...denominator])] });
 }
 
 const valueOf = (r) => ({ numerator: Number(r?.numerator ?? 0), denominator: Number(r?.denominator ?? 0), value: r?.denominator > 0 ? r.numerator / r.denominator : null });
@@ -113,13 +154,25 @@ async function metricsAnswer(db, q) {
 async function benchmarkAnswer(db, q) {
   const measures = metricMeasures(q.metric);
   const bounds = periodBounds(q.period);
-  const region = await db.getRepository('Municipality').findOneBy({ code: q.unit });
-  const [unit, regionValue, national] = await Promise.all([
+  const [region, links] = await Promise.all([
+    db.getRepository('Municipality').findOneBy({ code: q.unit }),
+    db.getRepository('PeerLink').find({ where: { municipalityCode: q.unit }, order: { rank: 'ASC' } }),
+  ]);
+  const peerCodes = links.map((l) => l.peerCode);
+  const [unit, regionValue, national, peerSums] = await Promise.all([
     ratioQuery(db, measures, bounds).andWhere('f.municipality_code = :unit', { unit: q.unit }).getRawOne(),
     ratioQuery(db, measures, bounds).innerJoin('bench_municipalities', 'm', 'm.code = f.municipality_code').andWhere('m.region_code = :region', { region: region?.regionCode ?? '' }).getRawOne(),
     ratioQuery(db, measures, bounds).getRawOne(),
+    peerCodes.length
+      ? ratioQuery(db, measures, bounds).addSelect('f.municipality_code', 'unit').andWhere('f.municipality_code IN (:...peers)', { peers: peerCodes }).groupBy('f.municipality_code').getRawMany()
+      : [],
   ]);
-  return { metric: q.metric, unit: q.unit, period: q.period, value: valueOf(unit), region: { code: region?.regionCode ?? null, ...valueOf(regionValue) }, national: valueOf(national) };
+  const sumsOf = new Map(peerSums.map((r) => [r.unit, r]));
+  const peers = links.map((l) => ({ unit: l.peerCode, rank: l.rank, distance: l.distance, ...valueOf(sumsOf.get(l.peerCode)) }));
+  return {
+    metric: q.metric, unit: q.unit, period: q.period, value: valueOf(unit), region: { code: region?.regionCode ?? null, ...valueOf(regionValue) }, national: valueOf(national),
+    peers, peerMedian: median(peers.map((p) => p.value).filter((v) => v !== null)),
+  };
 }
 
 async function main() {
@@ -130,12 +183,13 @@ async function main() {
     embedded = await startEmbeddedPostgres(null);
     url = embedded.url;
   }
-  const db = new DataSource({ type: 'postgres', url, entities: [Fact, Municipality], synchronize: true, logging: false, extra: { max: embedded ? 1 : 10 } });
+  const db = new DataSource({ type: 'postgres', url, entities: [Fact, Municipality, PeerLink], synchronize: true, logging: false, extra: { max: embedded ? 1 : 10 } });
   await db.initialize();
   const metrics = process.env.METRICS.split(',');
   const started = performance.now();
   const rows = await loadFacts(db, process.env.FACTS_FILE, [...new Set(metrics.flatMap((m) => { const x = metricMeasures(m); return [...x.numerator, ...x.denominator]; }))]);
   await loadMunicipalities(db);
+  const peerLinks = await loadPeers(db, process.env.PEERS_FILE);
   await db.query('ANALYZE');
   const loadMs = performance.now() - started;
   const express = need('express');
@@ -151,7 +205,7 @@ async function main() {
   web.get('/metrics', route(metricsAnswer));
   web.get('/unit-sums', route(unitSumsAnswer));
   web.get('/benchmark', route(benchmarkAnswer));
-  const server = web.listen(Number(process.env.PORT), '127.0.0.1', () => console.log(JSON.stringify({ ready: true, rows, loadMs, embedded: !!embedded })));
+  const server = web.listen(Number(process.env.PORT), '127.0.0.1', () => console.log(JSON.stringify({ ready: true, rows, peerLinks, loadMs, embedded: !!embedded })));
   server.keepAliveTimeout = 60_000;
   const stop = async () => {
     server.close();

@@ -28,13 +28,13 @@ async function serverUrl() {
   return null;
 }
 
-/** Returns { url, backend, rows, loadMs, pid, stop() }. */
-async function startPgBaseline({ factsFile, metrics }) {
+/** Returns { url, backend, rows, peerLinks, loadMs, pid, stop() }. */
+async function startPgBaseline({ factsFile, peersFile, metrics }) {
   const server = await serverUrl();
   const db = server ? await createDatabase(server) : null;
   const port = await freePort();
   const child = spawn(process.execPath, [path.join(__dirname, 'pg-baseline-server.js')], {
-    env: { ...process.env, BASELINE_DB_URL: db?.url ?? '', PORT: String(port), FACTS_FILE: factsFile, METRICS: metrics.join(',') },
+    env: { ...process.env, BASELINE_DB_URL: db?.url ?? '', PORT: String(port), FACTS_FILE: factsFile, PEERS_FILE: peersFile, METRICS: metrics.join(',') },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
@@ -60,7 +60,7 @@ async function startPgBaseline({ factsFile, metrics }) {
       child.once('exit', (code) => reject(new Error(`the PostgreSQL baseline exited with ${code}: ${stderr.slice(-2000)}`)));
     });
     return {
-      url: `http://127.0.0.1:${port}`, pid: child.pid, rows: ready.rows, loadMs: ready.loadMs, stop,
+      url: `http://127.0.0.1:${port}`, pid: child.pid, rows: ready.rows, peerLinks: ready.peerLinks, loadMs: ready.loadMs, stop,
       backend: db ? `PostgreSQL server ${new URL(server).host} (fresh database)` : 'embedded PGlite (no PostgreSQL server reachable)',
     };
   } catch (err) {
