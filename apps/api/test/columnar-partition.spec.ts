@@ -59,6 +59,12 @@ describe('a columnar partition', () => {
     expect(p.rows).toEqual(copy);
   });
 
+  it('takes only plain identifiers as field names, since they are written into the row builder\'s code', () => {
+    const odd = ColumnarPartition.fromRows([{ 'x": 1}); throw 1; ({"y': 1 } as unknown as MetricRow]);
+    expect(() => odd.rows).toThrow(/plain identifier/);
+    expect(() => p.rowsOf('GM0363', [], { __proto__: null, ['__proto__']: 1 })).toThrow(/plain identifier/);
+  });
+
   it('finds the rows of a unit wherever they are in the load, in load order', () => {
     const mixed = [row('GM0363', 'all', 1, false, 'A'), row('GM0014', 'all', 2, false, 'G'), row('GM0363', 'ww', 3, false, 'A'), row('GM0014', 'ww', 4, false, 'G')];
     const q = ColumnarPartition.fromRows(structuredClone(mixed));

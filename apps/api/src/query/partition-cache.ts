@@ -74,6 +74,33 @@ function unitIndexOf(unit: Column | undefined, size: number): UnitIndex {
   return { codeOf: new Map(unit.texts.map((t, k) => [t, k])), starts, rows };
 }
 
+type RowBuilder = (i: number, lead?: object) => MetricRow;
+
+/**
+ * A function that makes row `i` as one object literal with every field (`lead`'s keys first), generated for the
+ * partition's columns. V8 then creates each row in its final shape with one store per field, where copying a
+ * template and writing the fields by name went through a generic keyed store per field (the largest cost of new
+ * `/benchmark` answers, docs/performance.md). Only the field names become code, and only plain identifiers; the
+ * columns are arguments, so nothing of the data does.
+ */
+function rowBuilderOf(columns: readonly Column[], leadKeys: readonly string[]): RowBuilder {
+  for (const name of [...leadKeys, ...columns.map((c) => c.field)]) {
+    if (!/^[A-Za-z_$][\w$]*$/.test(name) || name === '__proto__') throw new Error(`a row field must be a plain identifier: ${JSON.stringify(name)}`);
+  }
+  const args: unknown[] = [];
+  const arg = (v: unknown) => `a${args.push(v) - 1}`;
+  const expression = (c: Column): string => {
+    if (c.kind === 'number') return `(${arg(c.isNull)}[i] ? null : ${arg(c.numbers)}[i])`;
+    if (c.kind === 'boolean') return `(${arg(c.flags)}[i] === 2 ? null : ${arg(c.flags)}[i] === 1)`;
+    return `${arg(c.texts)}[${arg(c.codes)}[i]]`;
+  };
+  const byField = new Map(columns.map((c) => [c.field, c]));
+  const lead = leadKeys.map((k) => `${JSON.stringify(k)}: ${byField.has(k) ? expression(byField.get(k)!) : `lead[${JSON.stringify(k)}]`}`);
+  const own = columns.filter((c) => !leadKeys.includes(c.field)).map((c) => `${JSON.stringify(c.field)}: ${expression(c)}`);
+  const source = `return function row(i, lead) { return { ${[...lead, ...own].join(', ')} }; };`;
+  return new Function(...args.map((_, k) => `a${k}`), source)(...args) as RowBuilder;
+}
+
 /**
  * A partition's rows kept by column, not as row objects: a cached partition is then a few arrays instead of
  * thousands of objects with a string or number each per field, which every full garbage collection had to mark
@@ -85,15 +112,13 @@ export class ColumnarPartition implements Partition {
   private readonly clientGroups: Column | undefined; // undefined only in a partition without rows
   private readonly units: UnitIndex;
   private all: MetricRow[] | null = null;
-  private readonly template: Record<string, null>;
-  private readonly ledTemplates = new Map<string, Record<string, null>>();
+  private readonly builders = new Map<string, RowBuilder>();
   readonly size: number;
 
   /** From a query's columns (field names and one array of values per field, as DuckDB gives them). */
   constructor(fields: readonly string[], values: readonly (readonly unknown[])[]) {
     this.size = values[0]?.length ?? 0;
     this.columns = this.size ? fields.map((field, k) => columnOf(field, values[k])) : [];
-    this.template = Object.fromEntries(this.columns.map((c) => [c.field, null]));
     this.clientGroups = this.columns.find((c) => c.field === 'clientGroup');
     this.units = unitIndexOf(this.columns.find((c) => c.field === 'unit'), this.size);
   }
@@ -105,37 +130,47 @@ export class ColumnarPartition implements Partition {
   }
 
   get rows(): MetricRow[] {
-    return (this.all ??= Array.from({ length: this.size }, (_, i) => this.row(i)));
+    if (!this.all) {
+      const row = this.builderFor(undefined);
+      this.all = Array.from({ length: this.size }, (_, i) => row(i));
+    }
+    return this.all;
   }
 
   // Only the rows asked for become objects: a unit has a row per client group, and most requests want one.
   rowsOf<L extends object = object>(unit: string | null, clientGroups: readonly string[], lead?: L): (L & MetricRow)[] {
     if (unit === null && !clientGroups.length && !lead) return this.rows as (L & MetricRow)[];
-    const indices = unit === null ? Array.from({ length: this.size }, (_, i) => i) : this.rowsOfUnit(unit);
-    const wanted = clientGroups.length ? indices.filter((i) => clientGroups.includes(valueAt(this.clientGroups!, i) as string)) : indices;
-    return wanted.map((i) => this.row(i, lead) as L & MetricRow);
+    const row = this.builderFor(lead);
+    const wanted = this.groupFilter(clientGroups);
+    const out: (L & MetricRow)[] = [];
+    const take = (i: number) => {
+      if (!wanted || wanted(i)) out.push(row(i, lead) as L & MetricRow);
+    };
+    if (unit === null) {
+      for (let i = 0; i < this.size; i++) take(i);
+    } else {
+      const code = this.units.codeOf.get(unit);
+      if (code !== undefined) for (let k = this.units.starts[code]; k < this.units.starts[code + 1]; k++) take(this.units.rows[k]);
+    }
+    return out;
   }
 
-  private rowsOfUnit(unit: string): number[] {
-    const code = this.units.codeOf.get(unit);
-    return code === undefined ? [] : Array.from(this.units.rows.subarray(this.units.starts[code], this.units.starts[code + 1]));
+  /** Whether row i is in one of `clientGroups` (null: every row is), comparing the column's codes. */
+  private groupFilter(clientGroups: readonly string[]): ((i: number) => boolean) | null {
+    const c = this.clientGroups;
+    if (!clientGroups.length || !c) return null;
+    if (c.kind !== 'text') return (i) => clientGroups.includes(valueAt(c, i) as string);
+    const codes = c.texts.flatMap((t, code) => (clientGroups.includes(t as string) ? [code] : []));
+    if (codes.length === 1) return (i) => c.codes[i] === codes[0];
+    return (i) => codes.includes(c.codes[i]);
   }
 
-  private row(i: number, lead?: object): MetricRow {
-    // A copy of a template that already has every field gets the final shape at once (no shape change per field);
-    // spreading a row into an object with other fields first would instead add its fields one by one.
-    const o: Record<string, unknown> = lead ? { ...this.templateLedBy(lead) } : { ...this.template };
-    if (lead) Object.assign(o, lead);
-    for (const c of this.columns) o[c.field] = valueAt(c, i);
-    return o as MetricRow;
-  }
-
-  private templateLedBy(lead: object): Record<string, null> {
-    const keys = Object.keys(lead);
+  private builderFor(lead: object | undefined): RowBuilder {
+    const keys = lead ? Object.keys(lead) : [];
     const id = keys.join(',');
-    let t = this.ledTemplates.get(id);
-    if (!t) this.ledTemplates.set(id, (t = { ...Object.fromEntries(keys.map((k) => [k, null])), ...this.template }));
-    return t;
+    let b = this.builders.get(id);
+    if (!b) this.builders.set(id, (b = rowBuilderOf(this.columns, keys)));
+    return b;
   }
 }
 
