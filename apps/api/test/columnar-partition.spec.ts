@@ -59,6 +59,20 @@ describe('a columnar partition', () => {
     expect(p.rows).toEqual(copy);
   });
 
+  it('gives each partition its own values where partitions share a layout of fields, and keeps a field\'s kind per partition', () => {
+    const other = [row('GM0363', 'all', 0.75, true, 'Amsterdam'), row('GM0014', 'ww', 3, false, 'Groningen')];
+    const q = ColumnarPartition.fromRows(structuredClone(other));
+    const noNames = [row('GM0363', 'all', 1, false, null)];
+    const r = ColumnarPartition.fromRows(structuredClone(noNames)); // unitName only null: a column of another kind
+    for (let k = 0; k < 3; k++) {
+      expect(q.rowsOf('GM0363', ['all'], { rank: k })).toEqual([{ rank: k, ...other[0] }]);
+      expect(p.rowsOf('GM0363', ['all'], { rank: k })).toEqual([{ rank: k, ...copy[0] }]);
+      expect(r.rowsOf('GM0363', ['all'])).toEqual(noNames);
+    }
+    expect(q.rows).toEqual(other);
+    expect(p.rows).toEqual(copy);
+  });
+
   it('takes only plain identifiers as field names, since they are written into the row builder\'s code', () => {
     const odd = ColumnarPartition.fromRows([{ 'x": 1}); throw 1; ({"y': 1 } as unknown as MetricRow]);
     expect(() => odd.rows).toThrow(/plain identifier/);

@@ -51,12 +51,6 @@ function columnOf(field: string, values: readonly unknown[]): Column {
   return { field, kind: 'text', codes: texts.length <= 0x10000 ? Uint16Array.from(codes) : Uint32Array.from(codes), texts };
 }
 
-function valueAt(c: Column, i: number): unknown {
-  if (c.kind === 'number') return c.isNull[i] ? null : c.numbers[i];
-  if (c.kind === 'boolean') return c.flags[i] === 2 ? null : c.flags[i] === 1;
-  return c.texts[c.codes[i]];
-}
-
 /**
  * Rows of each unit: the row numbers grouped by unit (in load order within a unit) and where each unit's group
  * starts, in two typed arrays instead of an array per unit.
@@ -74,31 +68,43 @@ function unitIndexOf(unit: Column | undefined, size: number): UnitIndex {
   return { codeOf: new Map(unit.texts.map((t, k) => [t, k])), starts, rows };
 }
 
-type RowBuilder = (i: number, lead?: object) => MetricRow;
+/** Makes row `i` from a partition's column arrays (`arraysOf`), `lead`'s fields first. */
+type RowBuilder = (arrays: readonly unknown[], i: number, lead?: object) => MetricRow;
+
+/** The arrays a row builder reads, in the order of the partition's columns. */
+function arraysOf(columns: readonly Column[]): unknown[] {
+  return columns.flatMap((c): unknown[] => (c.kind === 'number' ? [c.isNull, c.numbers] : c.kind === 'boolean' ? [c.flags] : [c.codes, c.texts]));
+}
+
+const sharedBuilders = new Map<string, RowBuilder>();
 
 /**
- * A function that makes row `i` as one object literal with every field (`lead`'s keys first), generated for the
- * partition's columns. V8 then creates each row in its final shape with one store per field, where copying a
- * template and writing the fields by name went through a generic keyed store per field (the largest cost of new
- * `/benchmark` answers, docs/performance.md). Only the field names become code, and only plain identifiers; the
- * columns are arguments, so nothing of the data does.
+ * A function that makes a row as one object literal with every field (`lead`'s keys first), generated once for
+ * each layout of columns (names and kinds) and lead keys and shared by every partition with that layout. V8
+ * then creates each row in its final shape with one store per field, and, since all partitions of a release
+ * share a handful of layouts, the few builders run often enough to be optimised (one builder per partition
+ * stayed in the interpreter: 9 % of the main thread on new `/benchmark` answers). Only the field names become
+ * code, and only plain identifiers; the data comes in as arguments.
  */
 function rowBuilderOf(columns: readonly Column[], leadKeys: readonly string[]): RowBuilder {
+  const layout = `${columns.map((c) => `${c.field}:${c.kind}`).join(',')}|${leadKeys.join(',')}`;
+  let builder = sharedBuilders.get(layout);
+  if (builder) return builder;
   for (const name of [...leadKeys, ...columns.map((c) => c.field)]) {
     if (!/^[A-Za-z_$][\w$]*$/.test(name) || name === '__proto__') throw new Error(`a row field must be a plain identifier: ${JSON.stringify(name)}`);
   }
-  const args: unknown[] = [];
-  const arg = (v: unknown) => `a${args.push(v) - 1}`;
-  const expression = (c: Column): string => {
-    if (c.kind === 'number') return `(${arg(c.isNull)}[i] ? null : ${arg(c.numbers)}[i])`;
-    if (c.kind === 'boolean') return `(${arg(c.flags)}[i] === 2 ? null : ${arg(c.flags)}[i] === 1)`;
-    return `${arg(c.texts)}[${arg(c.codes)}[i]]`;
-  };
-  const byField = new Map(columns.map((c) => [c.field, c]));
-  const lead = leadKeys.map((k) => `${JSON.stringify(k)}: ${byField.has(k) ? expression(byField.get(k)!) : `lead[${JSON.stringify(k)}]`}`);
-  const own = columns.filter((c) => !leadKeys.includes(c.field)).map((c) => `${JSON.stringify(c.field)}: ${expression(c)}`);
-  const source = `return function row(i, lead) { return { ${[...lead, ...own].join(', ')} }; };`;
-  return new Function(...args.map((_, k) => `a${k}`), source)(...args) as RowBuilder;
+  let next = 0;
+  const expressionOf = new Map(columns.map((c) => {
+    const a = (k: number) => `a[${next + k}]`;
+    const e = c.kind === 'number' ? `(${a(0)}[i] ? null : ${a(1)}[i])` : c.kind === 'boolean' ? `(${a(0)}[i] === 2 ? null : ${a(0)}[i] === 1)` : `${a(1)}[${a(0)}[i]]`;
+    next += c.kind === 'boolean' ? 1 : 2;
+    return [c.field, e];
+  }));
+  const lead = leadKeys.map((k) => `${k}: ${expressionOf.get(k) ?? `lead.${k}`}`);
+  const own = columns.filter((c) => !leadKeys.includes(c.field)).map((c) => `${c.field}: ${expressionOf.get(c.field)}`);
+  builder = new Function('a', 'i', 'lead', `return { ${[...lead, ...own].join(', ')} };`) as RowBuilder;
+  sharedBuilders.set(layout, builder);
+  return builder;
 }
 
 /**
@@ -109,7 +115,9 @@ function rowBuilderOf(columns: readonly Column[], leadKeys: readonly string[]): 
  */
 export class ColumnarPartition implements Partition {
   private readonly columns: Column[];
-  private readonly clientGroups: Column | undefined; // undefined only in a partition without rows
+  private readonly arrays: unknown[]; // what the row builders read (arraysOf)
+  private readonly groupCodes: Uint16Array | Uint32Array | null; // the client group column's codes, when it has texts
+  private readonly groupCodeOf: Map<unknown, number> | null; // null when there is no client group column
   private readonly units: UnitIndex;
   private all: MetricRow[] | null = null;
   private readonly builders = new Map<string, RowBuilder>();
@@ -119,7 +127,10 @@ export class ColumnarPartition implements Partition {
   constructor(fields: readonly string[], values: readonly (readonly unknown[])[]) {
     this.size = values[0]?.length ?? 0;
     this.columns = this.size ? fields.map((field, k) => columnOf(field, values[k])) : [];
-    this.clientGroups = this.columns.find((c) => c.field === 'clientGroup');
+    this.arrays = arraysOf(this.columns);
+    const groups = this.columns.find((c) => c.field === 'clientGroup');
+    this.groupCodes = groups?.kind === 'text' ? groups.codes : null;
+    this.groupCodeOf = !groups ? null : new Map(groups.kind === 'text' ? groups.texts.map((t, k) => [t, k]) : []);
     this.units = unitIndexOf(this.columns.find((c) => c.field === 'unit'), this.size);
   }
 
@@ -132,7 +143,7 @@ export class ColumnarPartition implements Partition {
   get rows(): MetricRow[] {
     if (!this.all) {
       const row = this.builderFor(undefined);
-      this.all = Array.from({ length: this.size }, (_, i) => row(i));
+      this.all = Array.from({ length: this.size }, (_, i) => row(this.arrays, i));
     }
     return this.all;
   }
@@ -140,29 +151,24 @@ export class ColumnarPartition implements Partition {
   // Only the rows asked for become objects: a unit has a row per client group, and most requests want one.
   rowsOf<L extends object = object>(unit: string | null, clientGroups: readonly string[], lead?: L): (L & MetricRow)[] {
     if (unit === null && !clientGroups.length && !lead) return this.rows as (L & MetricRow)[];
-    const row = this.builderFor(lead);
-    const wanted = this.groupFilter(clientGroups);
-    const out: (L & MetricRow)[] = [];
-    const take = (i: number) => {
-      if (!wanted || wanted(i)) out.push(row(i, lead) as L & MetricRow);
-    };
-    if (unit === null) {
-      for (let i = 0; i < this.size; i++) take(i);
-    } else {
+    // The codes of the client groups asked for (null: every row); a group the partition lacks matches nothing.
+    const groups = clientGroups.length && this.groupCodeOf ? clientGroups.flatMap((g) => this.groupCodeOf!.get(g) ?? []) : null;
+    if (groups && !groups.length) return [];
+    let from = 0;
+    let to = this.size;
+    let order: Uint32Array | null = null;
+    if (unit !== null) {
       const code = this.units.codeOf.get(unit);
-      if (code !== undefined) for (let k = this.units.starts[code]; k < this.units.starts[code + 1]; k++) take(this.units.rows[k]);
+      if (code === undefined) return [];
+      [from, to, order] = [this.units.starts[code], this.units.starts[code + 1], this.units.rows];
+    }
+    const row = this.builderFor(lead);
+    const out: (L & MetricRow)[] = [];
+    for (let k = from; k < to; k++) {
+      const i = order ? order[k] : k;
+      if (!groups || groups.includes(this.groupCodes![i])) out.push(row(this.arrays, i, lead) as L & MetricRow);
     }
     return out;
-  }
-
-  /** Whether row i is in one of `clientGroups` (null: every row is), comparing the column's codes. */
-  private groupFilter(clientGroups: readonly string[]): ((i: number) => boolean) | null {
-    const c = this.clientGroups;
-    if (!clientGroups.length || !c) return null;
-    if (c.kind !== 'text') return (i) => clientGroups.includes(valueAt(c, i) as string);
-    const codes = c.texts.flatMap((t, code) => (clientGroups.includes(t as string) ? [code] : []));
-    if (codes.length === 1) return (i) => c.codes[i] === codes[0];
-    return (i) => codes.includes(c.codes[i]);
   }
 
   private builderFor(lead: object | undefined): RowBuilder {
