@@ -71,9 +71,19 @@ function unitIndexOf(unit: Column | undefined, size: number): UnitIndex {
 /** Makes row `i` from a partition's column arrays (`arraysOf`), `lead`'s fields first. */
 type RowBuilder = (arrays: readonly unknown[], i: number, lead?: object) => MetricRow;
 
+/**
+ * The arrays a column's values are read from, and the expression that reads row `i`'s value from them when the
+ * first of them is `a[at]`: what the row builders are made of.
+ */
+function accessOf(c: Column): { arrays: unknown[]; read: (at: number) => string } {
+  if (c.kind === 'number') return { arrays: [c.isNull, c.numbers], read: (at) => `(a[${at}][i] ? null : a[${at + 1}][i])` };
+  if (c.kind === 'boolean') return { arrays: [c.flags], read: (at) => `(a[${at}][i] === 2 ? null : a[${at}][i] === 1)` };
+  return { arrays: [c.codes, c.texts], read: (at) => `a[${at + 1}][a[${at}][i]]` };
+}
+
 /** The arrays a row builder reads, in the order of the partition's columns. */
 function arraysOf(columns: readonly Column[]): unknown[] {
-  return columns.flatMap((c): unknown[] => (c.kind === 'number' ? [c.isNull, c.numbers] : c.kind === 'boolean' ? [c.flags] : [c.codes, c.texts]));
+  return columns.flatMap((c) => accessOf(c).arrays);
 }
 
 const sharedBuilders = new Map<string, RowBuilder>();
@@ -93,12 +103,12 @@ function rowBuilderOf(columns: readonly Column[], leadKeys: readonly string[]): 
   for (const name of [...leadKeys, ...columns.map((c) => c.field)]) {
     if (!/^[A-Za-z_$][\w$]*$/.test(name) || name === '__proto__') throw new Error(`a row field must be a plain identifier: ${JSON.stringify(name)}`);
   }
-  let next = 0;
+  let at = 0;
   const expressionOf = new Map(columns.map((c) => {
-    const a = (k: number) => `a[${next + k}]`;
-    const e = c.kind === 'number' ? `(${a(0)}[i] ? null : ${a(1)}[i])` : c.kind === 'boolean' ? `(${a(0)}[i] === 2 ? null : ${a(0)}[i] === 1)` : `${a(1)}[${a(0)}[i]]`;
-    next += c.kind === 'boolean' ? 1 : 2;
-    return [c.field, e];
+    const { arrays, read } = accessOf(c);
+    const expression = read(at);
+    at += arrays.length;
+    return [c.field, expression];
   }));
   const lead = leadKeys.map((k) => `${k}: ${expressionOf.get(k) ?? `lead.${k}`}`);
   const own = columns.filter((c) => !leadKeys.includes(c.field)).map((c) => `${c.field}: ${expressionOf.get(c.field)}`);
