@@ -3,8 +3,10 @@
  * and CORS origins set through config overrides) and, for the pure parts, directly.
  */
 import { InternalServerErrorException } from '@nestjs/common';
+import helmet from 'helmet';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { QueryFailedError } from 'typeorm';
@@ -14,6 +16,7 @@ import { errorAnswer } from '../src/common/api-exception.filter';
 import { parseOrigins } from '../src/config';
 import { RegistryService } from '../src/registry/registry.service';
 import { clientKey, FixedWindowLimiter } from '../src/security/rate-limiter';
+import { HELMET_OPTIONS, helmetHeaders } from '../src/security/security-headers';
 import { IngestionContext, startIngestionApp, WIDE_HEADER, wideRow } from './ingestion-setup';
 import { startTestApp, TestApp } from './test-app';
 
@@ -46,6 +49,28 @@ describe('security headers', () => {
     expect(res.headers.get('referrer-policy')).toBe('no-referrer');
     expect(res.headers.get('strict-transport-security')).toMatch(/max-age=\d+/);
     expect(res.headers.get('x-powered-by')).toBeNull();
+  });
+
+  it('sends every header that helmet itself sets, with its value, though it is precomputed', async () => {
+    // helmet run on a real response of its own, not through our recorder
+    const own = await new Promise<Record<string, unknown>>((resolve, reject) => {
+      const server = http.createServer((req, res) => helmet(HELMET_OPTIONS)(req, res, () => {
+        resolve(res.getHeaders());
+        res.end();
+      }));
+      server.listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as import('node:net').AddressInfo;
+        fetch(`http://127.0.0.1:${port}/`).then((r) => r.text()).catch(reject).finally(() => server.close());
+      });
+    });
+    expect(Object.keys(own).length).toBeGreaterThanOrEqual(10);
+    const res = await fetch(`${t.url}/api/v1/regions`);
+    for (const [name, value] of Object.entries(own)) {
+      // CORS may open the resource policy of public reads (see cors.ts); everything else is helmet's own value
+      if (name === 'cross-origin-resource-policy') continue;
+      expect([name, res.headers.get(name)]).toEqual([name, String(value)]);
+    }
+    expect(helmetHeaders().map(([name]) => name.toLowerCase()).sort()).toEqual(Object.keys(own).sort());
   });
 
   it('serves Swagger UI with scripts from its own origin only, which the CSP allows', async () => {
