@@ -12,7 +12,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { releaseApp } = require('./lib/release-app');
 const { startPgBaseline } = require('./lib/pg-baseline');
-const { load, shuffled } = require('./lib/load');
+const { describeLoad, load, shuffled } = require('./lib/load');
 const { call } = require('./lib/app-process');
 const { figure, median } = require('./lib/results');
 
@@ -110,7 +110,7 @@ async function round(i, s, next, app, pg, log) {
   for (const step of steps) {
     const r = await step.run();
     out[step.side][step.ep] = r;
-    log(`round ${i + 1} ${step.side === 'app' ? 'app' : 'PostgreSQL'} /${step.ep === 'unitSums' ? 'unit-sums' : step.ep}: ${r.requests} requests, p50 ${r.p50.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms, ${r.rps.toFixed(0)} req/s, errors ${r.errors}, non-2xx ${r.non2xx}`);
+    log(`round ${i + 1} ${step.side === 'app' ? 'app' : 'PostgreSQL'} /${step.ep === 'unitSums' ? 'unit-sums' : step.ep}: ${describeLoad(r)}`);
   }
   return out;
 }
@@ -124,7 +124,7 @@ async function cachedRound(s, warm, app, log) {
   const queries = warm.slice(0, CONNECTIONS).map(APP_PATH.benchmark);
   for (let i = 0; i < 2; i++) await load({ url: app.url, paths: queries, connections: CONNECTIONS });
   const r = await load({ url: app.url, paths: queries, amount: s.appRequests, connections: CONNECTIONS });
-  log(`app /benchmark from the response cache: ${r.requests} requests, p50 ${r.p50.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms, ${r.rps.toFixed(0)} req/s, errors ${r.errors}, non-2xx ${r.non2xx}`);
+  log(`app /benchmark from the response cache: ${describeLoad(r)}`);
   return r;
 }
 

@@ -36,6 +36,11 @@ function load({ url, paths, amount = paths.length, connections = 64, timeoutSeco
   });
 }
 
+/** One line for a log: requests, p50, p95, throughput and failures of a `load` result. */
+function describeLoad(r) {
+  return `${r.requests} requests, p50 ${r.p50.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms, ${r.rps.toFixed(0)} req/s, errors ${r.errors}, non-2xx ${r.non2xx}`;
+}
+
 /** A reproducible shuffle, so that app and baseline get the same request sequence. */
 function shuffled(items, seed = 42) {
   const a = [...items];
@@ -48,4 +53,4 @@ function shuffled(items, seed = 42) {
   return a;
 }
 
-module.exports = { load, shuffled };
+module.exports = { describeLoad, load, shuffled };
