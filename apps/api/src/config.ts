@@ -6,6 +6,7 @@ export type Mode = 'demo' | 'production';
 
 export interface AppConfig {
   port: number;
+  host: string; // address to listen on; 0.0.0.0 (every IPv4 interface) unless HOST is set
   dataDir: string;
   databaseUrl: string | null; // null: embedded PGlite under dataDir
   mode: Mode;
@@ -18,7 +19,7 @@ export interface AppConfig {
   corsPublicReads: boolean; // public GET read endpoints answer any origin (no credentials, no Authorization)
   rateLimitPublicPerMinute: number; // public reads per client address and minute; 0 disables
   rateLimitUploadsPerMinute: number; // uploads per API key and minute; 0 disables
-  trustProxy: string | number | boolean; // Express 'trust proxy': which X-Forwarded-For hops give the client address
+  trustProxy: string | number | boolean; // Fastify's trustProxy (as Express's 'trust proxy'): which X-Forwarded-For hops give the client address
   duckdb: { memoryLimit: string | null; threads: number | null }; // DUCKDB_MEMORY_LIMIT ('2GB'), DUCKDB_THREADS; unset: DuckDB's defaults
 }
 
@@ -28,6 +29,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   const dataDir = path.resolve(env.DATA_DIR ?? './data');
   return {
     port: Number(env.PORT ?? 3000),
+    host: env.HOST || '0.0.0.0',
     dataDir,
     databaseUrl: env.DATABASE_URL || null,
     mode,

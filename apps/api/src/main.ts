@@ -8,7 +8,7 @@ async function main() {
   const config = loadConfig();
   const built = await buildApp(config);
   await runFirstStart(built.app);
-  await built.app.listen(config.port);
+  await built.app.listen(config.port, config.host);
   Logger.log(`Uitkomst (${config.mode}) on http://localhost:${config.port}  API docs: /api/docs`, 'Main');
   await runDemoLoad(built.app);
 }

@@ -1,5 +1,4 @@
 import { DuckDBInstance } from '@duckdb/node-api';
-import type { Response } from 'express';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,7 +11,7 @@ async function download(file: string, written: Promise<void>): Promise<{ body: B
   let served: Promise<unknown> = Promise.resolve();
   const server = http.createServer((_req, res) => {
     res.setHeader('Content-Type', 'text/csv');
-    served = streamWhileWritten(res as unknown as Response, file, written).catch((err) => {
+    served = streamWhileWritten(res, file, written).catch((err) => {
       res.destroy();
       return err;
     });

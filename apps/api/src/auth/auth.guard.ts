@@ -1,6 +1,6 @@
 import { CanActivate, createParamDecorator, ExecutionContext, ForbiddenException, Injectable, SetMetadata, UnauthorizedException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import type { Actor } from '../audit/audit.service';
 import type { Role } from './api-key.entity';
 import { ApiKeysService, AuthenticatedKey } from './api-keys.service';
@@ -9,7 +9,7 @@ const ROLES = 'uitkomst:roles';
 /** Restricts a route to API keys with one of these roles (admin may always act). */
 export const Roles = (...roles: Role[]) => SetMetadata(ROLES, roles);
 
-type AuthedRequest = Request & { apiKey?: AuthenticatedKey };
+type AuthedRequest = FastifyRequest & { apiKey?: AuthenticatedKey | null };
 
 @Injectable()
 export class ApiKeyGuard implements CanActivate {

@@ -1,11 +1,11 @@
 /**
  * Every error answer is JSON `{statusCode, error, message, ...}`. Deliberate HTTP errors keep the fields the
- * code gave them (parameter, allowed, details, errors, ...); errors of the HTTP layer (body parser) keep
- * their status and plain message; a lost registry database is 503 with Retry-After; anything else is a 500
+ * code gave them (parameter, allowed, details, errors, ...); errors of the HTTP layer (Fastify's) keep
+ * their status and message; a lost registry database is 503 with Retry-After; anything else is a 500
  * with a generic message and a reference, and its stack goes to the log only (no stack, SQL or paths out).
  */
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
-import type { ErrorRequestHandler, Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import { isDatabaseUnavailable } from './database-unavailable';
@@ -32,28 +32,11 @@ function fromHttpException(err: HttpException): ErrorAnswer {
   return { status, headers, body: { ...fields, statusCode: status, error: typeof fields.error === 'string' ? fields.error : reason(status), message: fields.message ?? reason(status) } };
 }
 
-/** body-parser / http-errors: a client error with a message meant to be shown (`expose`). */
-function fromHttpLayer(err: { status?: unknown; statusCode?: unknown; expose?: unknown; type?: unknown; message?: unknown; limit?: unknown }): ErrorAnswer | null {
-  const status = Number(err.status ?? err.statusCode);
-  if (!(status >= 400 && status < 500) || err.expose !== true) return null;
-  const messages: Record<string, string> = {
-    'entity.parse.failed': `the request body is not valid JSON: ${String(err.message)}`,
-    'entity.too.large': `the request body is larger than the limit of ${String(err.limit)} bytes`,
-    'request.aborted': 'the request was aborted before its body was complete',
-  };
-  const message = messages[String(err.type)] ?? String(err.message);
-  return { status, headers: {}, body: { statusCode: status, error: reason(status), message } };
-}
-
-/**
- * Express error middleware for right after the body parser: its errors become HttpExceptions with a plain
- * message (Nest would otherwise pass a bare JSON.parse message on, or none at all).
- */
-export function httpLayerErrors(): ErrorRequestHandler {
-  return (err, _req, _res, next) => {
-    const answer = err && typeof err === 'object' && !(err instanceof HttpException) ? fromHttpLayer(err) : null;
-    next(answer ? new HttpException(answer.body, answer.status) : err);
-  };
+/** Fastify's own errors (FST_...: a bad URL, an empty JSON body, ...) are client errors with a message meant to be shown. */
+function fromHttpLayer(err: { statusCode?: unknown; code?: unknown; message?: unknown }): ErrorAnswer | null {
+  const status = Number(err.statusCode);
+  if (!(status >= 400 && status < 500) || typeof err.code !== 'string' || !err.code.startsWith('FST_')) return null;
+  return { status, headers: {}, body: { statusCode: status, error: reason(status), message: String(err.message) } };
 }
 
 function unexpected(err: unknown): ErrorAnswer {
@@ -67,6 +50,8 @@ function unexpected(err: unknown): ErrorAnswer {
 export function errorAnswer(err: unknown): ErrorAnswer {
   if (err instanceof HttpException) {
     const answer = fromHttpException(err);
+    // The body may be unread (refused for its size): close the connection rather than read or misparse it.
+    if (answer.status === HttpStatus.PAYLOAD_TOO_LARGE) answer.headers.Connection = 'close';
     // A 500 raised on purpose may still carry a driver's message (SQL, paths): log it, show the generic one.
     return answer.status === HttpStatus.INTERNAL_SERVER_ERROR ? unexpected(err) : answer;
   }
@@ -86,23 +71,29 @@ export class ApiExceptionFilter implements ExceptionFilter {
 
   catch(err: unknown, host: ArgumentsHost) {
     const http = host.switchToHttp();
-    const res = http.getResponse<Response>();
-    const req = http.getRequest<Request>();
+    const reply = http.getResponse<FastifyReply>();
+    const req = http.getRequest<FastifyRequest>();
     const answer = errorAnswer(err);
-    const where = `${req.method} ${req.originalUrl ?? req.url}`;
+    const where = `${req.method} ${req.url}`;
     if (answer.logged) this.log.error(`${where}: reference ${answer.logged.reference}: ${stackOf(answer.logged.err)}`);
     else if (answer.status === 503) this.log.warn(`${where}: ${String((err as Error)?.message ?? err)}`);
-    if (res.headersSent) {
+    if (reply.raw.headersSent) {
       // Part of the answer is out (a streamed download): cut it off so the client sees a failure, not a short file.
       if (!answer.logged) this.log.error(`${where}: failed after the response started: ${stackOf(err)}`);
-      return void res.destroy();
+      return void reply.raw.destroy();
     }
+    const headers = { ...answer.headers, 'Cache-Control': 'no-store', 'Content-Type': 'application/json; charset=utf-8' };
     // A handler may have set the headers of the file it meant to send (type, attachment, immutable caching).
-    for (const name of ['Content-Disposition', 'Content-Length', 'ETag', 'Last-Modified', 'Cache-Control']) res.removeHeader(name);
-    res.setHeader('Cache-Control', 'no-store');
-    res.setHeader('Content-Type', 'application/json; charset=utf-8');
-    for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value);
-    res.status(answer.status).json(answer.body);
+    const dropped = ['Content-Disposition', 'Content-Length', 'ETag', 'Last-Modified', 'Content-Encoding'];
+    if (reply.sent) {
+      // Taken over for a stream (takeOver) that failed before its first byte: answer on the socket directly.
+      for (const name of dropped) reply.raw.removeHeader(name);
+      for (const [name, value] of Object.entries(headers)) reply.raw.setHeader(name, value);
+      reply.raw.statusCode = answer.status;
+      return void reply.raw.end(JSON.stringify(answer.body));
+    }
+    for (const name of dropped) reply.removeHeader(name);
+    void reply.code(answer.status).headers(headers).send(answer.body);
   }
 }
 

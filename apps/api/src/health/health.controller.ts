@@ -2,7 +2,7 @@ import { Controller, Get, Inject, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Warehouse } from '@uitkomst/warehouse';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
 import { isDatabaseUnavailable } from '../common/database-unavailable';
 import type { AppConfig } from '../config';
@@ -37,7 +37,7 @@ export class HealthController {
   ) {}
 
   @Get('health') @ApiOperation({ summary: 'State of PostgreSQL (registry) and DuckDB (facts and metrics); 503 when one is down' })
-  async health(@Res({ passthrough: true }) res: Response) {
+  async health(@Res({ passthrough: true }) res: FastifyReply) {
     const embedded = !this.config.databaseUrl;
     const [postgres, duckdb] = await Promise.all([
       within(this.db.query('SELECT version() AS v'), HEALTH_TIMEOUT_MS, 'PostgreSQL').then(
@@ -50,7 +50,7 @@ export class HealthController {
         (e) => ({ status: 'down', error: publicError(e) })),
     ]);
     const ok = postgres.status === 'up' && duckdb.status === 'up';
-    res.status(ok ? 200 : 503);
+    res.code(ok ? 200 : 503);
     const last = this.reconciliation.last;
     // Counts only: details (submission and release ids) are at GET /api/v1/admin/reconciliation.
     const reconciliation = last ? { at: last.startedAt, repairs: last.actions.length, problems: last.problems.length } : null;

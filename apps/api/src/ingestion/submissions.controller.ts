@@ -1,6 +1,7 @@
 import { Controller, Get, Param, ParseUUIDPipe, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiConsumes, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { takeOver } from '../common/http';
 import type { AuthenticatedKey } from '../auth/api-keys.service';
 import { CurrentKey, Roles } from '../auth/auth.guard';
 import { parseWith } from '../common/zod-body';
@@ -29,18 +30,18 @@ export class SubmissionsController {
   @ApiOperation({ summary: 'Upload a file of indicators (raw body or multipart field "file"); 202 with the new submission, 200 with the existing one for the same content; with wait=N (seconds, max 60) 201 when accepted and 422 when rejected within that time' })
   @ApiQuery({ name: 'wait', required: false, description: 'Seconds (at most 60) to wait for validation before answering' })
   @ApiQuery({ name: 'filename', required: false, description: 'The file name, when the body is raw and has no Content-Disposition' })
-  async upload(@CurrentKey() key: AuthenticatedKey, @Req() req: Request, @Res() res: Response) {
-    const { wait } = parseWith(UploadQuery, req.query, 'query');
-    const upload = await receiveUpload(req, this.ingestion.uploadDir, this.config.maxUploadBytes);
+  async upload(@CurrentKey() key: AuthenticatedKey, @Req() req: FastifyRequest, @Res() res: FastifyReply) {
+    const { wait, filename } = parseWith(UploadQuery, req.query, 'query');
+    const upload = await receiveUpload(req.raw, filename ?? null, this.ingestion.uploadDir, this.config.maxUploadBytes);
     const { submission, existing } = await this.ingestion.submitUpload(key, upload);
     const shown = wait > 0 && !this.ingestion.isFinal(submission.status) ? await this.reads.get(key, submission.id, wait) : submission;
     const view = { ...toSubmissionView(shown), existing };
-    res.location(submissionPath(shown.id));
+    res.header('Location', submissionPath(shown.id));
     if (shown.status === 'rejected') {
-      res.status(422).json({ statusCode: 422, error: 'Unprocessable Entity', message: rejectionMessage(shown), ...view });
+      await res.code(422).send({ statusCode: 422, error: 'Unprocessable Entity', message: rejectionMessage(shown), ...view });
       return;
     }
-    res.status(existing ? 200 : this.ingestion.isFinal(shown.status) ? 201 : 202).json(view);
+    await res.code(existing ? 200 : this.ingestion.isFinal(shown.status) ? 201 : 202).send(view);
   }
 
   @Get() @Roles('submitter') @ApiOperation({ summary: 'Submissions of your organisation (admin: all), newest first' })
@@ -50,9 +51,9 @@ export class SubmissionsController {
 
   @Get('template.csv') @ApiOperation({ summary: 'An empty CSV with the columns of the long (default) or wide layout' })
   @ApiQuery({ name: 'layout', required: false, enum: ['long', 'wide'] })
-  template(@Query() query: unknown, @Res() res: Response) {
+  async template(@Query() query: unknown, @Res() res: FastifyReply) {
     const { layout } = parseWith(TemplateQuery, query, 'query');
-    res.type('text/csv').attachment(`uitkomst-template-${layout}.csv`).send(templateCsv(layout));
+    await res.type('text/csv; charset=utf-8').header('Content-Disposition', `attachment; filename="uitkomst-template-${layout}.csv"`).send(templateCsv(layout));
   }
 
   @Get(':id') @Roles('submitter')
@@ -63,9 +64,10 @@ export class SubmissionsController {
   }
 
   @Get(':id/errors.csv') @Roles('submitter') @ApiOperation({ summary: 'Every error of the submission as CSV (row, column, code, message)' })
-  async errors(@CurrentKey() key: AuthenticatedKey, @Param('id', ParseUUIDPipe) id: string, @Res() res: Response) {
+  async errors(@CurrentKey() key: AuthenticatedKey, @Param('id', ParseUUIDPipe) id: string, @Res() reply: FastifyReply) {
     const stream = await this.reads.errorsCsv(key, id);
-    res.type('text/csv').attachment(`submission-${id}-errors.csv`);
+    reply.type('text/csv; charset=utf-8').header('Content-Disposition', `attachment; filename="submission-${id}-errors.csv"`);
+    const res = takeOver(reply);
     stream.on('error', () => res.end(errorsToCsv([])));
     stream.pipe(res);
   }

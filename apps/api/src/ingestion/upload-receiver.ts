@@ -4,9 +4,9 @@
  */
 import { BadRequestException, HttpException, HttpStatus, PayloadTooLargeException } from '@nestjs/common';
 import busboy from 'busboy';
-import type { Request } from 'express';
 import { createHash, randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
+import type { IncomingMessage } from 'node:http';
 import * as path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -70,33 +70,30 @@ export async function streamToFile(source: Readable, dir: string, maxBytes: numb
   return { filePath, ...counter.result() };
 }
 
-function filenameFromHeaders(req: Request): string | null {
+/** The file name from Content-Disposition, else from the `filename` query parameter. */
+function filenameOf(req: IncomingMessage, filenameParam: string | null): string | null {
   const disposition = req.headers['content-disposition'];
   const m = disposition ? /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(disposition) : null;
-  const q = typeof req.query?.filename === 'string' ? req.query.filename : null;
-  return (m ? decodeURIComponent(m[1]) : q)?.slice(0, 255) ?? null;
+  return (m ? decodeURIComponent(m[1]) : filenameParam)?.slice(0, 255) ?? null;
 }
 
-export async function receiveUpload(req: Request, dir: string, maxBytes: number): Promise<ReceivedUpload> {
+/** Reads the upload from the request; a refusal for size is a 413, on which the exception filter closes the connection. */
+export async function receiveUpload(req: IncomingMessage, filenameParam: string | null, dir: string, maxBytes: number): Promise<ReceivedUpload> {
   const mediaType = mediaTypeOf(req.headers['content-type']);
   try {
     if (mediaType === 'multipart/form-data') return await receiveMultipart(req, dir, maxBytes);
-    const filename = filenameFromHeaders(req);
+    const filename = filenameOf(req, filenameParam);
     const format = formatOf(mediaType, filename);
     if (!format) throw new UnsupportedMediaTypeError(mediaType);
     const declared = Number(req.headers['content-length'] ?? NaN);
     if (declared > maxBytes) throw new SizeLimitExceeded();
     return { ...(await streamToFile(req, dir, maxBytes)), format, filename };
   } catch (err) {
-    if (err instanceof SizeLimitExceeded) {
-      req.res?.setHeader('Connection', 'close');
-      throw tooLarge(maxBytes);
-    }
-    throw err;
+    throw err instanceof SizeLimitExceeded ? tooLarge(maxBytes) : err;
   }
 }
 
-function receiveMultipart(req: Request, dir: string, maxBytes: number): Promise<ReceivedUpload> {
+function receiveMultipart(req: IncomingMessage, dir: string, maxBytes: number): Promise<ReceivedUpload> {
   return new Promise((resolve, reject) => {
     let upload: Promise<ReceivedUpload> | null = null;
     let parser: busboy.Busboy;

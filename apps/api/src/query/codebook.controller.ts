@@ -1,6 +1,6 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { buildCodebook, Codebook, codebookCsv, codebookMarkdown } from '../releases/codebook';
@@ -20,7 +20,7 @@ export class CodebookController {
   @ApiQuery({ name: 'release', required: false, example: 'latest', description: 'Release id or latest (default); without any release the code lists alone' })
   @ApiProduces('application/json', 'text/csv', 'text/markdown')
   @ApiOkResponse({ description: 'The codebook' })
-  async codebook(@Res() res: Response, @Query() q: RawQuery) {
+  async codebook(@Res() res: FastifyReply, @Query() q: RawQuery) {
     assertKnownParams(q, ['format', 'release']);
     const format = checkAllowed('format', [singleParam(q, 'format') ?? 'json'], ['json', 'csv', 'md'])[0];
     const releaseParam = singleParam(q, 'release') ?? 'latest';
@@ -30,9 +30,9 @@ export class CodebookController {
       const { release } = await this.query.open(releaseParam);
       codebook = JSON.parse(fs.readFileSync(path.join(releaseDir(this.query.releases.config.dataDir, release.id), CODEBOOK_FILE), 'utf8')) as Codebook;
     }
-    res.setHeader('Cache-Control', releaseParam === 'latest' ? SHORT : IMMUTABLE);
-    if (format === 'csv') res.type('text/csv; charset=utf-8').send(codebookCsv(codebook));
-    else if (format === 'md') res.type('text/markdown; charset=utf-8').send(codebookMarkdown(codebook));
-    else res.json(codebook);
+    res.header('Cache-Control', releaseParam === 'latest' ? SHORT : IMMUTABLE);
+    if (format === 'csv') await res.type('text/csv; charset=utf-8').send(codebookCsv(codebook));
+    else if (format === 'md') await res.type('text/markdown; charset=utf-8').send(codebookMarkdown(codebook));
+    else await res.send(codebook);
   }
 }

@@ -1,6 +1,6 @@
 import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { P } from './query.schemas';
 import type { RawQuery } from './query-params';
 import { ReleaseDownloads } from './release-downloads';
@@ -21,7 +21,7 @@ export class DownloadsController {
   @ApiOkResponse({ description: 'The file, streamed; ETag and immutable Cache-Control for a release id' })
   @ApiBadRequestResponse({ description: 'Unknown parameter or value (named, with allowed values)' })
   @ApiNotFoundResponse({ description: 'Not a published release' })
-  download(@Req() req: Request, @Res() res: Response, @Param('id') id: string, @Query() q: RawQuery) {
+  download(@Req() req: FastifyRequest, @Res() res: FastifyReply, @Param('id') id: string, @Query() q: RawQuery) {
     return this.downloads.download(req, res, id, q);
   }
 
@@ -32,7 +32,7 @@ export class DownloadsController {
   @ApiProduces('application/vnd.apache.parquet', 'application/json', 'text/markdown')
   @ApiOkResponse({ description: 'The file' })
   @ApiNotFoundResponse({ description: 'Unknown release or file' })
-  file(@Req() req: Request, @Res() res: Response, @Param('id') id: string, @Param('name') name: string) {
+  file(@Req() req: FastifyRequest, @Res() res: FastifyReply, @Param('id') id: string, @Param('name') name: string) {
     return this.downloads.file(req, res, id, name);
   }
 }

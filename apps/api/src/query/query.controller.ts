@@ -1,6 +1,6 @@
 import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { parseFunnelQuery, parseProfileQuery, parseTypologyQuery, runFunnelQuery, runProfileQuery, runTypologyQuery } from './distribution-queries';
 import { parseBenchmarkQuery, parseMetricsQuery, parseTrendsQuery, runBenchmarkQuery, runMetricsQuery, runTrendsQuery } from './metrics-queries';
 import { BenchmarkDto, FunnelDto, MetricRowDto, P, ProfileDto, ReadResponses, TrendsDto, TypologyDto } from './query.schemas';
@@ -17,7 +17,7 @@ export class QueryController {
   @ApiOperation({ summary: 'Metric rows of a release, filtered; several metrics, levels, units and periods per call (comma-separated)' })
   @P.metric(false, true) @P.level() @P.unit() @P.period(true) @P.range() @P.grain() @P.clientGroup(true) @P.release() @P.format()
   @ReadResponses(MetricRowDto, true)
-  metrics(@Req() req: Request, @Res() res: Response, @Query() q: RawQuery) {
+  metrics(@Req() req: FastifyRequest, @Res() res: FastifyReply, @Query() q: RawQuery) {
     return this.query.respond(req, res, 'metrics', q, ['metric', 'level', 'unit', 'period', 'from', 'to', 'grain', 'clientGroup'], parseMetricsQuery, runMetricsQuery);
   }
 
@@ -25,7 +25,7 @@ export class QueryController {
   @ApiOperation({ summary: 'One unit against the national value, its labour-market region and its peer group (peer values and median)' })
   @P.metric(true) @P.unit(true, false) @P.period() @P.clientGroup() @P.release() @P.format()
   @ReadResponses(BenchmarkDto)
-  benchmark(@Req() req: Request, @Res() res: Response, @Query() q: RawQuery) {
+  benchmark(@Req() req: FastifyRequest, @Res() res: FastifyReply, @Query() q: RawQuery) {
     return this.query.respond(req, res, 'benchmark', q, ['metric', 'unit', 'period', 'clientGroup'], parseBenchmarkQuery, runBenchmarkQuery);
   }
 
@@ -33,7 +33,7 @@ export class QueryController {
   @ApiOperation({ summary: 'Funnel plot: units of a level (points) with 95% and 99.8% control limits over a denominator grid' })
   @P.metric(true) @P.level(false) @P.period() @P.clientGroup() @P.release() @P.format()
   @ReadResponses(FunnelDto)
-  funnel(@Req() req: Request, @Res() res: Response, @Query() q: RawQuery) {
+  funnel(@Req() req: FastifyRequest, @Res() res: FastifyReply, @Query() q: RawQuery) {
     return this.query.respond(req, res, 'funnel', q, ['metric', 'level', 'period', 'clientGroup'], parseFunnelQuery, runFunnelQuery);
   }
 
@@ -41,7 +41,7 @@ export class QueryController {
   @ApiOperation({ summary: 'Time series with intervals for one or more units, plus the national series' })
   @P.metric(true) @P.unit(true) @P.grain('year') @P.clientGroup() @P.release() @P.format()
   @ReadResponses(TrendsDto)
-  trends(@Req() req: Request, @Res() res: Response, @Query() q: RawQuery) {
+  trends(@Req() req: FastifyRequest, @Res() res: FastifyReply, @Query() q: RawQuery) {
     return this.query.respond(req, res, 'trends', q, ['metric', 'unit', 'grain', 'clientGroup'], parseTrendsQuery, runTrendsQuery);
   }
 
@@ -49,7 +49,7 @@ export class QueryController {
   @ApiOperation({ summary: 'Outcomes by site typology (association, not an impact evaluation)' })
   @P.metric(true) @P.dimension() @P.period() @P.clientGroup() @P.release() @P.format()
   @ReadResponses(TypologyDto)
-  typology(@Req() req: Request, @Res() res: Response, @Query() q: RawQuery) {
+  typology(@Req() req: FastifyRequest, @Res() res: FastifyReply, @Query() q: RawQuery) {
     return this.query.respond(req, res, 'typology', q, ['metric', 'dimension', 'period', 'clientGroup'], parseTypologyQuery, runTypologyQuery);
   }
 
@@ -58,7 +58,7 @@ export class QueryController {
   @ApiParam({ name: 'unit', example: 'GM0363', description: 'Site, municipality (GM....), region (AM..) or national unit code' })
   @P.period() @P.clientGroup() @P.release() @P.format()
   @ReadResponses(ProfileDto)
-  profile(@Req() req: Request, @Res() res: Response, @Param('unit') unit: string, @Query() q: RawQuery) {
+  profile(@Req() req: FastifyRequest, @Res() res: FastifyReply, @Param('unit') unit: string, @Query() q: RawQuery) {
     return this.query.respond(req, res, `profile-${unit}`, q, ['period', 'clientGroup'], (rel, query) => parseProfileQuery(rel, unit, query), runProfileQuery);
   }
 }

@@ -1,5 +1,5 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppConfig } from '../config';
 import { Release } from '../releases/release.entity';
 import { releaseDir } from '../releases/release-manifest';
@@ -58,14 +58,14 @@ export class QueryService implements OnModuleDestroy {
 
   /** The shared path of every read endpoint: known parameters, format, release, validation, then a cached answer. */
   async respond<P>(
-    req: Request, res: Response, endpoint: string, query: RawQuery, known: readonly string[],
+    req: FastifyRequest, reply: FastifyReply, endpoint: string, query: RawQuery, known: readonly string[],
     parse: (rel: LoadedRelease, q: RawQuery) => P, run: (store: ReleaseStore, rel: LoadedRelease, p: P) => Promise<Answer>,
   ): Promise<void> {
     assertKnownParams(query, [...known, 'release', 'format']);
     const format = negotiateFormat(req.headers.accept, singleParam(query, 'format'));
     const { release, rel, latest } = await this.open(singleParam(query, 'release') ?? 'latest');
     const params = parse(rel, query);
-    await sendAnswer(req, res, this.cache, {
+    await sendAnswer(req, reply, this.cache, {
       releaseId: rel.id, manifestSha256: release.manifestSha256 ?? '', latest, endpoint, params, format, filename: `uitkomst-${rel.id}-${endpoint}`,
     }, () => run(this.store, rel, params));
   }

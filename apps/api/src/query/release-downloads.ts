@@ -1,7 +1,8 @@
 /** Downloads of released data: a filtered table in five formats, single manifest files, or the whole release as a zip. */
 import { Injectable } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import * as path from 'node:path';
+import { takeOver } from '../common/http';
 import { MANIFEST_FILE, releaseDir, ReleaseTable, TABLE_SPECS } from '../releases/release-manifest';
 import { ARROW_STREAM } from './formats';
 import { parseMetricsQuery } from './metrics-queries';
@@ -31,16 +32,16 @@ export function parseExportFilters(rel: LoadedRelease, q: RawQuery): ExportFilte
 export class ReleaseDownloads {
   constructor(private readonly query: QueryService) {}
 
-  private cacheHeaders(req: Request, res: Response, etag: string, latest: boolean, releaseId: string): boolean {
-    res.setHeader('ETag', etag);
-    res.setHeader('Cache-Control', latest ? SHORT : IMMUTABLE);
-    res.setHeader('X-Uitkomst-Release', releaseId);
+  private async cacheHeaders(req: FastifyRequest, reply: FastifyReply, etag: string, latest: boolean, releaseId: string): Promise<boolean> {
+    reply.header('ETag', etag);
+    reply.header('Cache-Control', latest ? SHORT : IMMUTABLE);
+    reply.header('X-Uitkomst-Release', releaseId);
     if (!matchesIfNoneMatch(req, etag)) return false;
-    res.status(304).end();
+    await reply.code(304).send();
     return true;
   }
 
-  async download(req: Request, res: Response, id: string, q: RawQuery): Promise<void> {
+  async download(req: FastifyRequest, reply: FastifyReply, id: string, q: RawQuery): Promise<void> {
     assertKnownParams(q, ['format', 'table', 'whole', ...FILTERS]);
     const format = checkAllowed('format', [singleParam(q, 'format') ?? 'csv'], EXPORT_FORMATS)[0] as ExportFormat;
     const table = checkAllowed('table', [singleParam(q, 'table') ?? 'metrics'], EXPORT_TABLES)[0] as ReleaseTable;
@@ -49,18 +50,20 @@ export class ReleaseDownloads {
     const filters = parseExportFilters(rel, q);
     if (whole && (isFiltered(filters) || q.table !== undefined || q.format !== undefined)) throw badParameter('whole', 'whole=true downloads every file as a zip and takes no table, format or filters');
     const etag = etagOf({ releaseId: rel.id, manifestSha256: release.manifestSha256 ?? '', latest, endpoint: 'download', params: { table, whole, filters }, format: format === 'parquet' ? 'json' : format, filename: '' }).replace(/"$/, `-${format}"`);
-    if (this.cacheHeaders(req, res, etag, latest, rel.id)) return;
+    if (await this.cacheHeaders(req, reply, etag, latest, rel.id)) return;
     const dir = releaseDir(this.query.releases.config.dataDir, rel.id);
     if (whole) {
-      res.setHeader('Content-Type', 'application/zip');
-      res.setHeader('Content-Disposition', `attachment; filename="uitkomst-${rel.id}.zip"`);
+      reply.header('Content-Type', 'application/zip');
+      reply.header('Content-Disposition', `attachment; filename="uitkomst-${rel.id}.zip"`);
+      const out = takeOver(reply);
       const files = [...rel.manifest.files.map((f) => f.name), MANIFEST_FILE].map((name) => ({ name: `uitkomst-${rel.id}/${name}`, file: path.join(dir, name) }));
-      await writeZip(res, files, new Date(rel.manifest.publishedAt));
-      res.end();
+      await writeZip(out, files, new Date(rel.manifest.publishedAt));
+      out.end();
       return;
     }
-    res.setHeader('Content-Type', CONTENT_TYPE[format]);
-    res.setHeader('Content-Disposition', `attachment; filename="uitkomst-${rel.id}-${table}${filters.metric.length === 1 ? `-${filters.metric[0]}` : ''}.${EXT[format]}"`);
+    reply.header('Content-Type', CONTENT_TYPE[format]);
+    reply.header('Content-Disposition', `attachment; filename="uitkomst-${rel.id}-${table}${filters.metric.length === 1 ? `-${filters.metric[0]}` : ''}.${EXT[format]}"`);
+    const res = takeOver(reply);
     if (format === 'parquet' && !isFiltered(filters)) return streamFile(res, path.join(dir, TABLE_SPECS[table].file));
     const sql = exportQuery(rel, table, filters);
     await this.query.store.withDedicatedConnection(async (conn) => {
@@ -69,13 +72,13 @@ export class ReleaseDownloads {
     });
   }
 
-  async file(req: Request, res: Response, id: string, name: string): Promise<void> {
+  async file(req: FastifyRequest, reply: FastifyReply, id: string, name: string): Promise<void> {
     const { release, rel, latest } = await this.query.open(id);
     const file = this.query.releases.filePath(release, name);
     const sha = name === MANIFEST_FILE ? release.manifestSha256 : rel.manifest.files.find((f) => f.name === name)?.sha256;
-    if (this.cacheHeaders(req, res, `"${sha}"`, latest, rel.id)) return;
-    res.setHeader('Content-Type', FILE_TYPES[path.extname(name)] ?? 'application/octet-stream');
-    res.setHeader('Content-Disposition', `attachment; filename="uitkomst-${rel.id}-${name}"`);
-    await streamFile(res, file);
+    if (await this.cacheHeaders(req, reply, `"${sha}"`, latest, rel.id)) return;
+    reply.header('Content-Type', FILE_TYPES[path.extname(name)] ?? 'application/octet-stream');
+    reply.header('Content-Disposition', `attachment; filename="uitkomst-${rel.id}-${name}"`);
+    await streamFile(takeOver(reply), file);
   }
 }

@@ -4,10 +4,10 @@
  */
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import { RecordBatchStreamWriter } from 'apache-arrow';
-import type { Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import * as fs from 'node:fs';
+import type { ServerResponse } from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ColumnKind, ColumnSpec, toArrowTable } from './formats';
@@ -52,7 +52,7 @@ export function exportQuery(rel: LoadedRelease, table: ReleaseTable, f: ExportFi
   return { sql: `SELECT ${select.join(', ')} FROM ${rel.schema}.${table} ${w.sql()} ORDER BY ${order.length ? order.join(', ') : 'ALL'}`, params: w.params, columns };
 }
 
-async function write(res: Response, data: string | Buffer | Uint8Array) {
+async function write(res: ServerResponse, data: string | Buffer | Uint8Array) {
   if (res.write(data) || res.destroyed) return;
   await new Promise<void>((resolve) => {
     const done = () => {
@@ -66,7 +66,7 @@ async function write(res: Response, data: string | Buffer | Uint8Array) {
 }
 
 /** Streams the query result as Arrow IPC, batch by batch; returns the number of rows sent. */
-export async function streamArrow(conn: DuckDBConnection, res: Response, q: ReturnType<typeof exportQuery>): Promise<number> {
+export async function streamArrow(conn: DuckDBConnection, res: ServerResponse, q: ReturnType<typeof exportQuery>): Promise<number> {
   const result = await conn.stream(q.sql, q.params);
   const names = q.columns.map((c) => c.name);
   const arrow = new RecordBatchStreamWriter();
@@ -111,7 +111,7 @@ const COPY_OPTIONS = {
  * file that is sent while it is written and deleted afterwards. Excel CSV gets a BOM so that Excel reads it
  * as UTF-8. With `cacheFile` (whole tables of an immutable release), the file is kept and served again next time.
  */
-export async function streamCopy(conn: DuckDBConnection, res: Response, q: ReturnType<typeof exportQuery>, format: keyof typeof COPY_OPTIONS, cacheFile?: string): Promise<void> {
+export async function streamCopy(conn: DuckDBConnection, res: ServerResponse, q: ReturnType<typeof exportQuery>, format: keyof typeof COPY_OPTIONS, cacheFile?: string): Promise<void> {
   if (cacheFile && fs.existsSync(cacheFile)) return sendExport(res, cacheFile, format);
   const file = path.join(cacheFile ? path.dirname(cacheFile) : os.tmpdir(), `uitkomst-export-${randomUUID()}.tmp`);
   fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -141,7 +141,7 @@ const POLL_MS = 5;
  * partial answer the exception filter cuts the connection); when the client goes away it stops sending but
  * still waits for the COPY.
  */
-export async function streamWhileWritten(res: Response, file: string, written: Promise<void>): Promise<void> {
+export async function streamWhileWritten(res: ServerResponse, file: string, written: Promise<void>): Promise<void> {
   let complete = false;
   const finished = written.then(() => { complete = true; }, () => { complete = true; });
   let handle: fs.promises.FileHandle | null = null;
@@ -166,13 +166,13 @@ export async function streamWhileWritten(res: Response, file: string, written: P
   res.end();
 }
 
-async function sendExport(res: Response, file: string, format: keyof typeof COPY_OPTIONS) {
+async function sendExport(res: ServerResponse, file: string, format: keyof typeof COPY_OPTIONS) {
   res.setHeader('Content-Length', String(fs.statSync(file).size + (format === 'csv-excel' ? BOM.length : 0)));
   if (format === 'csv-excel') await write(res, BOM);
   await streamFile(res, file);
 }
 
-export async function streamFile(res: Response, file: string): Promise<void> {
+export async function streamFile(res: ServerResponse, file: string): Promise<void> {
   const stream = fs.createReadStream(file, { highWaterMark: READ_CHUNK });
   stream.pipe(res);
   await once(stream, 'close');

@@ -4,12 +4,15 @@
  * bounded in-memory LRU, and If-None-Match gets a 304. Release-scoped answers are cacheable for a year
  * (immutable); answers for `latest` for a minute, since `latest` moves when a release is published.
  */
-import type { Request, Response } from 'express';
+import { negotiate } from '@fastify/accept-negotiator';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { IncomingHttpHeaders } from 'node:http';
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { CONTENT_TYPES, EXTENSIONS, serialise } from './formats';
 import type { Answer } from './metrics-queries';
 import type { ResponseFormat } from './query-params';
+import { addVary } from '../common/http';
 
 export const IMMUTABLE = 'public, max-age=31536000, immutable';
 export const SHORT = 'public, max-age=60';
@@ -94,13 +97,15 @@ export function etagOf(ctx: AnswerContext): string {
   return `"${h.slice(0, 32)}"`;
 }
 
-export function matchesIfNoneMatch(req: Request, etag: string): boolean {
+export function matchesIfNoneMatch(req: { headers: IncomingHttpHeaders }, etag: string): boolean {
   const header = req.headers['if-none-match'];
   if (!header) return false;
   return header.split(',').map((s) => s.trim().replace(/^W\//, '')).some((t) => t === etag || t === '*');
 }
 
-export async function sendAnswer(req: Request, res: Response, cache: ResponseCache, ctx: AnswerContext, compute: () => Promise<Answer>) {
+const acceptsGzip = (header: string | undefined) => !!header && negotiate(header, ['gzip', 'identity']) === 'gzip';
+
+export async function sendAnswer(req: FastifyRequest, reply: FastifyReply, cache: ResponseCache, ctx: AnswerContext, compute: () => Promise<Answer>) {
   const etag = etagOf(ctx);
   let entry = cache.get(etag);
   if (!entry) {
@@ -109,18 +114,19 @@ export async function sendAnswer(req: Request, res: Response, cache: ResponseCac
     if (cache.admits(etag)) cache.set(etag, entry);
   }
   // The gzipped answer is another representation, so it has its own ETag.
-  const gzip = entry.body.length >= GZIP_FROM_BYTES && !!req.headers['accept-encoding'] && req.acceptsEncodings('gzip', 'identity') === 'gzip';
+  const gzip = entry.body.length >= GZIP_FROM_BYTES && acceptsGzip(req.headers['accept-encoding']);
   const representation = gzip ? etag.replace(/"$/, '-gz"') : etag;
-  res.setHeader('ETag', representation);
-  res.setHeader('Cache-Control', ctx.latest ? SHORT : IMMUTABLE);
-  res.vary('Accept').vary('Accept-Encoding'); // added to Vary: Origin of the CORS middleware, not replacing it
-  res.setHeader('X-Uitkomst-Release', ctx.releaseId);
+  reply.header('ETag', representation);
+  reply.header('Cache-Control', ctx.latest ? SHORT : IMMUTABLE);
+  addVary(reply, 'Accept'); // added to Vary: Origin of the CORS hook, not replacing it
+  addVary(reply, 'Accept-Encoding');
+  reply.header('X-Uitkomst-Release', ctx.releaseId);
   if (matchesIfNoneMatch(req, representation)) {
-    res.status(304).end();
+    await reply.code(304).send();
     return;
   }
-  res.setHeader('Content-Type', entry.contentType);
-  if (ctx.format !== 'json') res.setHeader('Content-Disposition', `inline; filename="${ctx.filename}.${EXTENSIONS[ctx.format]}"`);
-  if (gzip) res.setHeader('Content-Encoding', 'gzip');
-  res.status(200).end(gzip ? cache.gzipped(etag, entry) : entry.body);
+  reply.header('Content-Type', entry.contentType);
+  if (ctx.format !== 'json') reply.header('Content-Disposition', `inline; filename="${ctx.filename}.${EXTENSIONS[ctx.format]}"`);
+  if (gzip) reply.header('Content-Encoding', 'gzip');
+  await reply.code(200).send(gzip ? cache.gzipped(etag, entry) : entry.body);
 }

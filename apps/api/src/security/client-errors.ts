@@ -2,7 +2,6 @@
  * Requests Node's HTTP parser refuses before any route sees them (headers or URL too large, malformed
  * request line) get a JSON error body like every other error, instead of a bare status line.
  */
-import type { Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 
 const PARSER_ERRORS: Record<string, { status: number; reason: string; message: string }> = {
@@ -11,11 +10,10 @@ const PARSER_ERRORS: Record<string, { status: number; reason: string; message: s
 };
 const BAD_REQUEST = { status: 400, reason: 'Bad Request', message: 'the request is not valid HTTP' };
 
-export function answerClientErrors(server: Server) {
-  server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
-    if (err.code === 'ECONNRESET' || !socket.writable) return socket.destroy();
-    const e = PARSER_ERRORS[err.code ?? ''] ?? BAD_REQUEST;
-    const body = JSON.stringify({ statusCode: e.status, error: e.reason, message: e.message });
-    socket.end(`HTTP/1.1 ${e.status} ${e.reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
-  });
+/** Fastify's `clientErrorHandler`: the HTTP server's 'clientError' listener. */
+export function answerClientError(err: NodeJS.ErrnoException, socket: Duplex) {
+  if (err.code === 'ECONNRESET' || !socket.writable) return socket.destroy();
+  const e = PARSER_ERRORS[err.code ?? ''] ?? BAD_REQUEST;
+  const body = JSON.stringify({ statusCode: e.status, error: e.reason, message: e.message });
+  socket.end(`HTTP/1.1 ${e.status} ${e.reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
 }

@@ -4,7 +4,8 @@
  * anyway; every other cross-origin call gets no CORS headers, so browsers block it. Cookies are never used,
  * so `Access-Control-Allow-Credentials` is never sent.
  */
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { FastifyReply, onRequestHookHandler } from 'fastify';
+import { addVary, pathOf } from '../common/http';
 import { isPublicRead } from './public-routes';
 
 const EXPOSED = ['Content-Disposition', 'ETag', 'Location', 'Retry-After', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'X-Uitkomst-Release'];
@@ -15,50 +16,52 @@ const PREFLIGHT_MAX_AGE = '600';
 
 export interface CorsOptions { origins: readonly string[]; publicReads: boolean }
 
-function allowTrusted(res: Response, origin: string) {
-  res.setHeader('Access-Control-Allow-Origin', origin);
-  res.setHeader('Access-Control-Expose-Headers', EXPOSED.join(', '));
+function allowTrusted(reply: FastifyReply, origin: string) {
+  reply.header('Access-Control-Allow-Origin', origin);
+  reply.header('Access-Control-Expose-Headers', EXPOSED.join(', '));
 }
 
-function allowAnyForPublic(res: Response) {
-  res.setHeader('Access-Control-Allow-Origin', '*');
-  res.setHeader('Access-Control-Expose-Headers', EXPOSED.join(', '));
-  res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
+function allowAnyForPublic(reply: FastifyReply) {
+  reply.header('Access-Control-Allow-Origin', '*');
+  reply.header('Access-Control-Expose-Headers', EXPOSED.join(', '));
+  reply.header('Cross-Origin-Resource-Policy', 'cross-origin');
 }
 
-function refusePreflight(res: Response, origin: string) {
-  res.status(403).json({
+function refusePreflight(reply: FastifyReply, origin: string) {
+  void reply.code(403).send({
     statusCode: 403, error: 'Forbidden',
     message: `origin ${origin} may not call this endpoint from a browser; only public GET endpoints are open to every origin (see CORS_ORIGINS)`,
   });
 }
 
-function answerPreflight(res: Response, methods: string[], headers: string[]) {
-  res.setHeader('Access-Control-Allow-Methods', methods.join(', '));
-  res.setHeader('Access-Control-Allow-Headers', headers.join(', '));
-  res.setHeader('Access-Control-Max-Age', PREFLIGHT_MAX_AGE);
-  res.status(204).end();
+function answerPreflight(reply: FastifyReply, methods: string[], headers: string[]) {
+  reply.header('Access-Control-Allow-Methods', methods.join(', '));
+  reply.header('Access-Control-Allow-Headers', headers.join(', '));
+  reply.header('Access-Control-Max-Age', PREFLIGHT_MAX_AGE);
+  void reply.code(204).send();
 }
 
-export function corsMiddleware(opts: CorsOptions): RequestHandler {
+/** A Fastify onRequest hook; it answers preflights itself (and then does not call `done`). */
+export function corsHook(opts: CorsOptions): onRequestHookHandler {
   const trusted = new Set(opts.origins);
   const openToAll = (method: string, path: string) => opts.publicReads && isPublicRead(method, path);
-  return (req: Request, res: Response, next: NextFunction) => {
-    res.vary('Origin');
-    if (openToAll(req.method, req.path)) res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
+  return (req, reply, done) => {
+    const path = pathOf(req.url);
+    addVary(reply, 'Origin');
+    if (openToAll(req.method, path)) reply.header('Cross-Origin-Resource-Policy', 'cross-origin');
     const origin = req.headers.origin;
-    if (!origin) return next();
+    if (!origin) return done();
     const requested = req.method === 'OPTIONS' ? req.headers['access-control-request-method'] : undefined;
     if (trusted.has(origin)) {
-      allowTrusted(res, origin);
-      return requested === undefined ? next() : answerPreflight(res, TRUSTED_METHODS, TRUSTED_HEADERS);
+      allowTrusted(reply, origin);
+      return requested === undefined ? done() : answerPreflight(reply, TRUSTED_METHODS, TRUSTED_HEADERS);
     }
     if (requested === undefined) {
-      if (openToAll(req.method, req.path)) allowAnyForPublic(res);
-      return next();
+      if (openToAll(req.method, path)) allowAnyForPublic(reply);
+      return done();
     }
-    if (!openToAll(String(requested).toUpperCase(), req.path)) return refusePreflight(res, origin);
-    allowAnyForPublic(res);
-    answerPreflight(res, ['GET', 'HEAD'], PUBLIC_HEADERS);
+    if (!openToAll(String(requested).toUpperCase(), path)) return refusePreflight(reply, origin);
+    allowAnyForPublic(reply);
+    answerPreflight(reply, ['GET', 'HEAD'], PUBLIC_HEADERS);
   };
 }

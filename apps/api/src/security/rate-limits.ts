@@ -1,10 +1,11 @@
 /**
- * Rate limits: public reads per client address (middleware, before routing) and uploads per API key (a
+ * Rate limits: public reads per client address (a hook, before routing) and uploads per API key (a
  * guard on the upload route, after authentication, so nobody can use up another key's allowance). Over the
  * limit: 429 with Retry-After (seconds) and a JSON body naming the limit. A limit of 0 disables it.
  */
 import { CanActivate, ExecutionContext, HttpException, HttpStatus, Inject, Injectable } from '@nestjs/common';
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
+import { pathOf } from '../common/http';
 import type { AuthenticatedKey } from '../auth/api-keys.service';
 import type { AppConfig } from '../config';
 import { APP_CONFIG } from '../tokens';
@@ -25,11 +26,11 @@ export function rateLimitBody(name: LimitName, d: LimitDecision) {
   };
 }
 
-function setLimitHeaders(res: Response, d: LimitDecision) {
-  res.setHeader('RateLimit-Limit', String(d.limit));
-  res.setHeader('RateLimit-Remaining', String(d.remaining));
-  res.setHeader('RateLimit-Reset', String(d.resetSeconds));
-  if (!d.allowed) res.setHeader('Retry-After', String(d.resetSeconds));
+function setLimitHeaders(reply: FastifyReply, d: LimitDecision) {
+  reply.header('RateLimit-Limit', String(d.limit));
+  reply.header('RateLimit-Remaining', String(d.remaining));
+  reply.header('RateLimit-Reset', String(d.resetSeconds));
+  if (!d.allowed) reply.header('Retry-After', String(d.resetSeconds));
 }
 
 /** Thrown by the upload guard; the exception filter turns it into 429 with Retry-After. */
@@ -51,14 +52,14 @@ export class RateLimits {
     this.uploads = new FixedWindowLimiter(config.rateLimitUploadsPerMinute);
   }
 
-  /** Express middleware for the public read endpoints. */
-  publicReadsMiddleware(): RequestHandler {
-    return (req: Request, res: Response, next: NextFunction) => {
-      if (!this.public.enabled || !isPublicRead(req.method, req.path)) return next();
+  /** A Fastify onRequest hook for the public read endpoints; over the limit it answers 429 itself. */
+  publicReadsHook(): onRequestHookHandler {
+    return (req, reply, done) => {
+      if (!this.public.enabled || !isPublicRead(req.method, pathOf(req.url))) return done();
       const d = this.public.hit(clientKey(req.ip));
-      setLimitHeaders(res, d);
-      if (d.allowed) return next();
-      res.status(429).json(rateLimitBody('public', d));
+      setLimitHeaders(reply, d);
+      if (d.allowed) return done();
+      void reply.code(429).send(rateLimitBody('public', d));
     };
   }
 }
@@ -71,9 +72,9 @@ export class UploadRateLimitGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     if (!this.limits.uploads.enabled) return true;
     const http = context.switchToHttp();
-    const req = http.getRequest<Request & { apiKey?: AuthenticatedKey }>();
+    const req = http.getRequest<FastifyRequest & { apiKey?: AuthenticatedKey }>();
     const d = this.limits.uploads.hit(req.apiKey ? `key:${req.apiKey.id}` : `ip:${clientKey(req.ip)}`);
-    setLimitHeaders(http.getResponse<Response>(), d);
+    setLimitHeaders(http.getResponse<FastifyReply>(), d);
     if (!d.allowed) throw new TooManyRequestsException('uploads', d);
     return true;
   }

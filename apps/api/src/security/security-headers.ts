@@ -3,7 +3,7 @@
  * its boundary files under /geo/ and the API; `data:`/`blob:` images (favicon, chart export) and inline
  * styles, which Observable Plot writes as `style` attributes on its SVG and Swagger UI uses at /api/docs.
  */
-import type { RequestHandler } from 'express';
+import type { onRequestHookHandler } from 'fastify';
 import helmet from 'helmet';
 
 export const CONTENT_SECURITY_POLICY = {
@@ -32,7 +32,7 @@ export const HELMET_OPTIONS: Parameters<typeof helmet>[0] = {
 /**
  * The headers helmet sets, taken once from helmet itself: none of our options depends on the request, so every
  * response gets the same set. One middleware setting them replaces helmet's chain of eleven per request. Its one
- * removal, X-Powered-By, needs no replay: the app never sets that header (app.factory.ts disables it).
+ * removal, X-Powered-By, needs no replay: Fastify never sets that header.
  */
 export function helmetHeaders(): [string, string][] {
   const headers = new Map<string, string>();
@@ -49,10 +49,11 @@ export function helmetHeaders(): [string, string][] {
   return [...headers];
 }
 
-export function securityHeaders(): RequestHandler {
-  const headers = helmetHeaders();
-  return (_req, res, next) => {
-    for (const [name, value] of headers) res.setHeader(name, value);
-    next();
+/** A Fastify onRequest hook that gives every response helmet's headers. */
+export function securityHeaders(): onRequestHookHandler {
+  const headers = Object.fromEntries(helmetHeaders());
+  return (_req, reply, done) => {
+    reply.headers(headers);
+    done();
   };
 }

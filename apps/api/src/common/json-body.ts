@@ -1,0 +1,53 @@
+/**
+ * Fastify's body parsers for the app: JSON bodies are read up to a limit and parsed (Fastify's own parser, which
+ * refuses prototype poisoning); every other body, and any body of a route that streams its own (uploads), is left
+ * unread for the route.
+ */
+import { BadRequestException, HttpException, HttpStatus, PayloadTooLargeException } from '@nestjs/common';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { IncomingMessage } from 'node:http';
+import { pathOf } from './http';
+
+export const JSON_BODY_LIMIT = 20 * 1024 * 1024;
+/** application/json and its kin (application/problem+json, text/json), with or without parameters. */
+const JSON_MEDIA_TYPE = /^[a-z]+\/([\w.-]+\+)?json\s*(;|$)/i;
+
+type Done = (err: Error | null, body?: unknown) => void;
+
+const tooLarge = (limit: number) => new PayloadTooLargeException(`the request body is larger than the limit of ${limit} bytes`);
+
+export function registerBodyParsers(fastify: FastifyInstance, opts: { limit: number; streamed: (path: string) => boolean }) {
+  const parseJson = fastify.getDefaultJsonParser('error', 'error');
+  fastify.removeAllContentTypeParsers();
+  fastify.addContentTypeParser('*', (_req: FastifyRequest, _payload: IncomingMessage, done: Done) => done(null));
+  fastify.addContentTypeParser(JSON_MEDIA_TYPE, (req: FastifyRequest, payload: IncomingMessage, done: Done) => {
+    if (opts.streamed(pathOf(req.url))) return done(null);
+    const encoding = String(req.headers['content-encoding'] ?? 'identity').toLowerCase();
+    if (encoding !== 'identity') return done(new HttpException(`request bodies with Content-Encoding ${encoding} are not accepted; send the JSON uncompressed`, HttpStatus.UNSUPPORTED_MEDIA_TYPE));
+    if (Number(req.headers['content-length']) > opts.limit) return done(tooLarge(opts.limit));
+    readLimited(payload, opts.limit, (err, text) => {
+      if (err) return done(err);
+      if (text!.trim() === '') return done(null, {});
+      parseJson(req, text!, (parseErr, body) => done(parseErr ? new BadRequestException(`the request body is not valid JSON: ${parseErr.message}`) : null, body));
+    });
+  });
+}
+
+function readLimited(payload: IncomingMessage, limit: number, done: (err: Error | null, text?: string) => void) {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let settled = false;
+  const settle = (err: Error | null, text?: string) => {
+    if (settled) return;
+    settled = true;
+    done(err, text);
+  };
+  payload.on('data', (chunk: Buffer) => {
+    size += chunk.length;
+    if (size > limit) return settle(tooLarge(limit));
+    if (!settled) chunks.push(chunk);
+  });
+  payload.on('end', () => settle(null, Buffer.concat(chunks).toString('utf8')));
+  payload.on('aborted', () => settle(new BadRequestException('the request was aborted before its body was complete')));
+  payload.on('error', () => settle(new BadRequestException('the request was aborted before its body was complete')));
+}
