@@ -118,7 +118,7 @@ async function round(i, s, next, app, pg, log) {
 /**
  * The floor the HTTP layer sets: /benchmark answers that the response cache holds (64 queries of the warm-up,
  * asked twice before, so admitted), cycled for as many requests as a round. No query runs; what remains is NestJS,
- * Express, the middlewares and the socket writes. Reported without a goal, beside the new answers' figures.
+ * Fastify, the hooks and the socket writes. Reported without a goal, beside the new answers' figures.
  */
 async function cachedRound(s, warm, app, log) {
   const queries = warm.slice(0, CONNECTIONS).map(APP_PATH.benchmark);

@@ -1,7 +1,7 @@
 /**
  * The "usual alternative" for the read API: an Express server with TypeORM that keeps the facts in a PostgreSQL
  * table and aggregates them per request (QueryBuilder, GROUP BY), the way a typical TypeORM app would serve
- * /metrics and /benchmark (the app itself is NestJS on Express). Run as a child process by pg-baseline.js:
+ * /metrics and /benchmark (the app itself is NestJS on Fastify; the baseline's time goes to PostgreSQL, not to Express). Run as a child process by pg-baseline.js:
  *   BASELINE_DB_URL (empty: embedded PGlite in this process), PORT, FACTS_FILE (long CSV), METRICS (comma list),
  *   PEERS_FILE (the release's peer groups as CSV: municipality_code, peer_code, rank, distance).
  * Loads the facts of the metrics' measures (batched INSERT ... SELECT FROM unnest) and the peer groups, indexes

@@ -1,10 +1,11 @@
 /**
- * Fastify's body parsers for the app: JSON bodies are read up to a limit and parsed (Fastify's own parser, which
- * refuses prototype poisoning); every other body, and any body of a route that streams its own (uploads), is left
- * unread for the route.
+ * Fastify's body parsers for the app: JSON bodies are read up to a limit and parsed, refusing `__proto__` and
+ * `constructor.prototype` keys (secure-json-parse, Fastify's own choice); every other body, and any body of a route
+ * that streams its own (uploads), is left unread for the route.
  */
 import { BadRequestException, HttpException, HttpStatus, PayloadTooLargeException } from '@nestjs/common';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { parse as parseSecurely } from 'secure-json-parse';
 import type { IncomingMessage } from 'node:http';
 import { pathOf } from './http';
 
@@ -17,7 +18,6 @@ type Done = (err: Error | null, body?: unknown) => void;
 const tooLarge = (limit: number) => new PayloadTooLargeException(`the request body is larger than the limit of ${limit} bytes`);
 
 export function registerBodyParsers(fastify: FastifyInstance, opts: { limit: number; streamed: (path: string) => boolean }) {
-  const parseJson = fastify.getDefaultJsonParser('error', 'error');
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('*', (_req: FastifyRequest, _payload: IncomingMessage, done: Done) => done(null));
   fastify.addContentTypeParser(JSON_MEDIA_TYPE, (req: FastifyRequest, payload: IncomingMessage, done: Done) => {
@@ -28,9 +28,20 @@ export function registerBodyParsers(fastify: FastifyInstance, opts: { limit: num
     readLimited(payload, opts.limit, (err, text) => {
       if (err) return done(err);
       if (text!.trim() === '') return done(null, {});
-      parseJson(req, text!, (parseErr, body) => done(parseErr ? new BadRequestException(`the request body is not valid JSON: ${parseErr.message}`) : null, body));
+      try {
+        done(null, parseSecurely(text!, null, { protoAction: 'error', constructorAction: 'error' }));
+      } catch (parseErr) {
+        done(new BadRequestException(jsonErrorMessage(parseErr as Error)));
+      }
     });
   });
+}
+
+function jsonErrorMessage(err: Error): string {
+  if (/forbidden (prototype|constructor) property/.test(err.message)) {
+    return 'the request body has a "__proto__" or "constructor": {"prototype": ...} key, which is refused because it could change objects on the server';
+  }
+  return `the request body is not valid JSON: ${err.message}`;
 }
 
 function readLimited(payload: IncomingMessage, limit: number, done: (err: Error | null, text?: string) => void) {
