@@ -19,6 +19,9 @@ import { RateLimits } from './security/rate-limits';
 import { securityHeaders } from './security/security-headers';
 import { serveWebApp } from './web/serve-web-app';
 
+/** A whole request, upload included, must arrive within this time (Node's own default; Fastify would have none). */
+const REQUEST_TIMEOUT_MS = 300_000;
+
 export interface BuiltApp {
   app: NestFastifyApplication;
   warehouse: Warehouse;
@@ -35,8 +38,13 @@ export async function buildApp(config: AppConfig, opts: BuildOptions = {}): Prom
   const embedded = config.databaseUrl ? null : await startEmbeddedPostgres(opts.embeddedInMemory ? null : path.join(config.dataDir, 'postgres'));
   const warehouse = await Warehouse.open(opts.warehouseFile ?? path.join(config.dataDir, 'warehouse.duckdb'), config.duckdb);
   try {
-    // NestJS on its Fastify adapter: Express's per-request cost alone was at the read API's p95 goal (docs/performance.md).
-    const adapter = new FastifyAdapter({ trustProxy: config.trustProxy, routerOptions: { maxParamLength: 500 }, clientErrorHandler: answerClientError });
+    // NestJS on its Fastify adapter: Express's per-request cost alone was at the read API's p95 goal (docs/architecture.md, "HTTP layer").
+    const adapter = new FastifyAdapter({
+      trustProxy: config.trustProxy,
+      routerOptions: { maxParamLength: 500 },
+      clientErrorHandler: answerClientError,
+      requestTimeout: REQUEST_TIMEOUT_MS,
+    });
     const app = await NestFactory.create<NestFastifyApplication>(
       AppModule.forRoot({ config, databaseUrl: config.databaseUrl ?? embedded!.url, embedded: !!embedded, warehouse }),
       adapter,

@@ -132,7 +132,7 @@ describe.each(backends())('malformed input on %s', (backend) => {
 
   it.each(QUERY_CASES)('query: $name -> $status', async (c: QueryCase) => {
     const key = c.key ? keys[c.key] : undefined;
-    const headers: Record<string, string> = { ...(key ? { authorization: `Bearer ${key}` } : {}), ...(c.body ? { 'content-type': 'application/json' } : {}) };
+    const headers: Record<string, string> = { ...(key ? { authorization: `Bearer ${key}` } : {}), ...(c.body ? { 'content-type': 'application/json' } : {}), ...c.headers };
     const a = await request(ctx.t.url + c.path, { method: c.method ?? 'GET', headers, body: c.body === undefined ? undefined : Buffer.from(c.body) });
     expect({ status: a.status, message: a.body?.message }).toEqual({ status: c.status, message: expect.stringMatching(c.message) });
     if (c.parameter) expect(a.body.parameter).toBe(c.parameter);

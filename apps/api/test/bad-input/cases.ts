@@ -169,6 +169,7 @@ export interface QueryCase {
   method?: string;
   key?: 'admin' | 'amsterdam';
   body?: string;
+  headers?: Record<string, string>;
   status: number;
   message: RegExp;
   parameter?: string;
@@ -238,5 +239,6 @@ export const QUERY_CASES: QueryCase[] = [
   { name: 'JSON body nested 100,000 levels', path: '/api/v1/admin/registry/import', method: 'POST', key: 'admin', body: `${'['.repeat(100_000)}${']'.repeat(100_000)}`, status: 400, message: /^(invalid body|the request body is not valid JSON)/ },
   { name: 'JSON body over the 20 MB limit', path: '/api/v1/admin/registry/import', method: 'POST', key: 'admin', body: `"${'x'.repeat(21 * 1024 * 1024)}"`, status: 413, message: /^the request body is larger than the limit of 20971520 bytes$/ },
   { name: 'prototype pollution in a JSON body', path: '/api/v1/admin/organisations/ORG-NEW', method: 'PUT', key: 'admin', body: '{"__proto__":{"admin":true},"constructor":{"prototype":{"x":1}},"name":1}', status: 400, message: /^the request body has a "__proto__" or "constructor": \{"prototype": \.\.\.\} key, which is refused/ },
+  { name: 'a gzip-encoded JSON body', path: '/api/v1/admin/organisations/ORG-NEW', method: 'PUT', key: 'admin', body: '{"name":"x","kind":"municipality"}', headers: { 'content-encoding': 'gzip' }, status: 415, message: /^request bodies with Content-Encoding gzip are not accepted; send the JSON uncompressed$/ },
   { name: 'constructor.prototype in a JSON body', path: '/api/v1/admin/organisations/ORG-NEW', method: 'PUT', key: 'admin', body: '{"name":"x","constructor":{"prototype":{"x":1}}}', status: 400, message: /^the request body has a "__proto__" or "constructor": \{"prototype": \.\.\.\} key, which is refused/ },
 ];
