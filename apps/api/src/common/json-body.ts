@@ -28,11 +28,13 @@ export function registerBodyParsers(fastify: FastifyInstance, opts: { limit: num
     readLimited(payload, opts.limit, (err, text) => {
       if (err) return done(err);
       if (text!.trim() === '') return done(null, {});
+      let body: unknown;
       try {
-        done(null, parseSecurely(text!, null, { protoAction: 'error', constructorAction: 'error' }));
+        body = parseSecurely(text!, null, { protoAction: 'error', constructorAction: 'error' });
       } catch (parseErr) {
-        done(new BadRequestException(jsonErrorMessage(parseErr as Error)));
+        return done(new BadRequestException(jsonErrorMessage(parseErr as Error)));
       }
+      done(null, body);
     });
   });
 }
