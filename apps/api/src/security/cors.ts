@@ -47,8 +47,9 @@ export function corsHook(opts: CorsOptions): onRequestHookHandler {
   const openToAll = (method: string, path: string) => opts.publicReads && isPublicRead(method, path);
   return (req, reply, done) => {
     const path = pathOf(req.url);
+    const open = openToAll(req.method, path);
     addVary(reply, 'Origin');
-    if (openToAll(req.method, path)) reply.header('Cross-Origin-Resource-Policy', 'cross-origin');
+    if (open) reply.header('Cross-Origin-Resource-Policy', 'cross-origin');
     const origin = req.headers.origin;
     if (!origin) return done();
     const requested = req.method === 'OPTIONS' ? req.headers['access-control-request-method'] : undefined;
@@ -57,7 +58,7 @@ export function corsHook(opts: CorsOptions): onRequestHookHandler {
       return requested === undefined ? done() : answerPreflight(reply, TRUSTED_METHODS, TRUSTED_HEADERS);
     }
     if (requested === undefined) {
-      if (openToAll(req.method, path)) allowAnyForPublic(reply);
+      if (open) allowAnyForPublic(reply);
       return done();
     }
     if (!openToAll(String(requested).toUpperCase(), path)) return refusePreflight(reply, origin);

@@ -36,7 +36,7 @@ export async function serveWebApp(fastify: FastifyInstance, webDir: string) {
     if (urlPath.startsWith('/api')) return reply.callNotFound();
     const file = await fileAt(root, urlPath);
     if (file) return reply.sendFile(file);
-    if (!fs.existsSync(path.join(root, 'index.html'))) return reply.callNotFound();
+    if (!(await fileAt(root, '/index.html'))) return reply.callNotFound();
     reply.header('Cache-Control', 'no-cache');
     return reply.sendFile('index.html', { cacheControl: false });
   });
