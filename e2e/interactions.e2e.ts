@@ -94,6 +94,23 @@ describe('interactions', () => {
     expect(await table.locator('thead th[aria-sort="ascending"]').count()).toBe(1);
   });
 
+  test('a municipality\'s profile lists its peers with the figures the benchmark answer gives', async () => {
+    const answer = s.page.waitForResponse((r) => r.url().includes('/api/v1/benchmark?'));
+    await visit(s, '/profiel?unit=GM0363');
+    const b = await (await answer).json();
+    expect(b.peers.length).toBeGreaterThan(0);
+    const panel = s.page.locator('section.panel', { has: s.page.locator('h2', { hasText: 'Vergelijkbare eenheden' }) });
+    const names = await panel.locator('tbody tr th').allTextContents();
+    const expected = [b.unit, b.region, b.national, ...b.peers].filter(Boolean).map((r: { unit: string; unitName: string | null }) => r.unitName ?? r.unit);
+    expect([...names].sort()).toEqual([...expected].sort());
+    const published = b.peers.find((p: { suppressed: boolean; value: number | null }) => !p.suppressed && p.value !== null);
+    if (published) {
+      const index = names.indexOf(published.unitName ?? published.unit);
+      const shown = await panel.locator('tbody tr').nth(index).locator('td').first().textContent();
+      expect(shown).toBe(new Intl.NumberFormat('nl-NL', { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(published.value));
+    }
+  });
+
   test('suppressed values say so, with a reason, never as zero', async () => {
     await visit(s, '/vergelijken?level=site');
     await waitForCharts(s.page, 1);

@@ -38,6 +38,25 @@ describe('a columnar partition', () => {
     expect(Object.is(p.rowsOf('GM0014', ['all'])[0].value, -0)).toBe(true);
   });
 
+  it('picks only the fields asked for, in that order, after a lead, as { ...lead, ...picked fields of the row }', () => {
+    expect(p.pick('GM0014', ['all'], ['value', 'unit'])).toEqual([{ value: -0, unit: 'GM0014' }]);
+    expect(Object.keys(p.pick('GM0014', ['all'], ['value', 'unit'])[0])).toEqual(['value', 'unit']);
+    expect(Object.is(p.pick('GM0014', ['all'], ['value'])[0].value, -0)).toBe(true);
+    const led = p.pick('GM0363', [], ['unit', 'suppressed', 'unitName'], { rank: 1, distance: 0.25 });
+    expect(led).toEqual([
+      { rank: 1, distance: 0.25, unit: 'GM0363', suppressed: false, unitName: 'Amsterdam' },
+      { rank: 1, distance: 0.25, unit: 'GM0363', suppressed: true, unitName: 'Amsterdam' },
+    ]);
+    expect(Object.keys(led[0])).toEqual(['rank', 'distance', 'unit', 'suppressed', 'unitName']);
+    // A lead field the row has: the row's value when picked, the lead's when not.
+    expect(p.pick('GM0363', ['all'], ['unit', 'value'], { value: 7 })).toEqual([{ value: 0.25, unit: 'GM0363' }]);
+    expect(p.pick('GM0363', ['all'], ['unit'], { value: 7 })).toEqual([{ value: 7, unit: 'GM0363' }]);
+    expect(p.pick('GM0363', ['jong'], ['unit'])).toEqual([]);
+    expect(p.pick(null, ['ww'], ['unit', 'denominator'])).toEqual([{ unit: 'GM0363', denominator: null }, { unit: 'GM0014', denominator: 40 }]);
+    // Whole rows are unchanged by the picks before.
+    expect(p.rowsOf('GM0363', ['all'], { rank: 1 })).toEqual([{ rank: 1, ...copy[0] }]);
+  });
+
   it('gives each request rows of its own, so that a caller changing one does not change the partition', () => {
     const first = p.rowsOf('GM0363', ['all'])[0];
     (first as { value: unknown }).value = 99;

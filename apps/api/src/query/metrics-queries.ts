@@ -8,7 +8,7 @@ import {
   listParam, periodBounds, RawQuery, requireParam, singleParam,
 } from './query-params';
 import { Partition, PartitionCache } from './partition-cache';
-import type { LoadedRelease, ReleaseStore } from './release-store';
+import type { LoadedRelease, PeerLink, ReleaseStore } from './release-store';
 
 export interface Answer { json: unknown; table: TableData }
 export const MAX_ROWS = 50_000;
@@ -119,6 +119,15 @@ export async function runTrendsQuery(store: ReleaseStore, rel: LoadedRelease, p:
   return { json: { release: rel.id, metric: p.metric, grain: p.grain, clientGroup: p.clientGroup, series, national }, table: { columns: METRIC_COLUMNS, rows } };
 }
 
+/** What a peer contributes to a comparison; the answer's head gives metric, period and client group, /metrics every field. */
+export const PEER_FIELDS = ['unit', 'unitName', 'numerator', 'denominator', 'value', 'ciLow', 'ciHigh', 'comparison', 'suppressed', 'suppressionReason'] as const;
+export type PeerRow = { rank: number; distance: number } & Pick<MetricRow, (typeof PEER_FIELDS)[number]>;
+
+function emptyPeerRow(unit: string): Omit<PeerRow, 'rank' | 'distance'> {
+  const empty = emptyMetricRow(unit);
+  return Object.fromEntries(PEER_FIELDS.map((f) => [f, empty[f]])) as Omit<PeerRow, 'rank' | 'distance'>;
+}
+
 export interface BenchmarkParams { metric: string; unit: string; period: string; clientGroup: string }
 
 export function parseBenchmarkQuery(rel: LoadedRelease, q: RawQuery): BenchmarkParams {
@@ -142,11 +151,9 @@ export async function runBenchmarkQuery(store: ReleaseStore, rel: LoadedRelease,
   const national = rowIn(nationalPart, null);
   const region = regionPart ? rowIn(regionPart, regionCode) : null;
   // Peers are municipalities, so their rows are in the unit's own partition; a peer without a published row
-  // still appears, with every figure null.
-  const peers = peerLinks.map((link) => {
-    const lead = { rank: link.rank, distance: link.distance };
-    return ownPart.rowsOf(link.peerCode, [p.clientGroup], lead)[0] ?? { ...lead, ...emptyMetricRow(link.peerCode) };
-  });
+  // still appears, with every figure null. JSON gives a peer's figures only (PEER_FIELDS), CSV and Arrow whole rows.
+  const lead = (link: PeerLink) => ({ rank: link.rank, distance: link.distance });
+  const peers = peerLinks.map((link) => ownPart.pick(link.peerCode, [p.clientGroup], PEER_FIELDS, lead(link))[0] ?? { ...lead(link), ...emptyPeerRow(link.peerCode) });
   const peerValues = peers.filter((r) => !r.suppressed && r.value != null).map((r) => r.value!);
   const json = {
     release: rel.id, metric: p.metric, period: p.period, grain, clientGroup: p.clientGroup, level,
@@ -159,7 +166,7 @@ export async function runBenchmarkQuery(store: ReleaseStore, rel: LoadedRelease,
     get table() {
       const rows = [
         ...(own ? [{ role: 'unit', ...own }] : []), ...(region ? [{ role: 'region', ...region }] : []), ...(national ? [{ role: 'national', ...national }] : []),
-        ...peers.map((r) => ({ role: 'peer', ...r })),
+        ...peerLinks.map((link) => ({ role: 'peer', ...(ownPart.rowsOf(link.peerCode, [p.clientGroup], lead(link))[0] ?? { ...lead(link), ...emptyMetricRow(link.peerCode) }) })),
       ];
       return { columns, rows };
     },

@@ -16,6 +16,8 @@ export interface Partition {
    * fields come first in each row.
    */
   rowsOf<L extends object = object>(unit: string | null, clientGroups: readonly string[], lead?: L): (L & MetricRow)[];
+  /** As `rowsOf`, with only the given fields of each row (after `lead`'s), in that order. */
+  pick<L extends object, F extends keyof MetricRow>(unit: string | null, clientGroups: readonly string[], fields: readonly F[], lead?: L): (L & Pick<MetricRow, F>)[];
 }
 
 /**
@@ -96,11 +98,11 @@ const sharedBuilders = new Map<string, RowBuilder>();
  * stayed in the interpreter: 9 % of the main thread on new `/benchmark` answers). Only the field names become
  * code, and only plain identifiers; the data comes in as arguments.
  */
-function rowBuilderOf(columns: readonly Column[], leadKeys: readonly string[]): RowBuilder {
-  const layout = `${columns.map((c) => `${c.field}:${c.kind}`).join(',')}|${leadKeys.join(',')}`;
+function rowBuilderOf(columns: readonly Column[], leadKeys: readonly string[], fields?: readonly string[]): RowBuilder {
+  const layout = `${columns.map((c) => `${c.field}:${c.kind}`).join(',')}|${leadKeys.join(',')}|${fields?.join(',') ?? '*'}`;
   let builder = sharedBuilders.get(layout);
   if (builder) return builder;
-  for (const name of [...leadKeys, ...columns.map((c) => c.field)]) {
+  for (const name of [...leadKeys, ...columns.map((c) => c.field), ...(fields ?? [])]) {
     if (!/^[A-Za-z_$][\w$]*$/.test(name) || name === '__proto__') throw new Error(`a row field must be a plain identifier: ${JSON.stringify(name)}`);
   }
   let at = 0;
@@ -110,8 +112,10 @@ function rowBuilderOf(columns: readonly Column[], leadKeys: readonly string[]): 
     at += arrays.length;
     return [c.field, expression];
   }));
-  const lead = leadKeys.map((k) => `${k}: ${expressionOf.get(k) ?? `lead.${k}`}`);
-  const own = columns.filter((c) => !leadKeys.includes(c.field)).map((c) => `${c.field}: ${expressionOf.get(c.field)}`);
+  // As { ...lead, ...row }: a lead field that the row has too takes the row's value.
+  const fromRow = (k: string) => (!fields || fields.includes(k)) && expressionOf.has(k);
+  const lead = leadKeys.map((k) => `${k}: ${fromRow(k) ? expressionOf.get(k) : `lead.${k}`}`);
+  const own = (fields ?? columns.map((c) => c.field)).filter((f) => !leadKeys.includes(f)).map((f) => `${f}: ${expressionOf.get(f) ?? 'null'}`);
   builder = new Function('a', 'i', 'lead', `return { ${[...lead, ...own].join(', ')} };`) as RowBuilder;
   sharedBuilders.set(layout, builder);
   return builder;
@@ -161,6 +165,14 @@ export class ColumnarPartition implements Partition {
   // Only the rows asked for become objects: a unit has a row per client group, and most requests want one.
   rowsOf<L extends object = object>(unit: string | null, clientGroups: readonly string[], lead?: L): (L & MetricRow)[] {
     if (unit === null && !clientGroups.length && !lead) return this.rows as (L & MetricRow)[];
+    return this.rowsWith(unit, clientGroups, this.builderFor(lead), lead) as (L & MetricRow)[];
+  }
+
+  pick<L extends object, F extends keyof MetricRow>(unit: string | null, clientGroups: readonly string[], fields: readonly F[], lead?: L): (L & Pick<MetricRow, F>)[] {
+    return this.rowsWith(unit, clientGroups, this.builderFor(lead, fields), lead) as (L & Pick<MetricRow, F>)[];
+  }
+
+  private rowsWith(unit: string | null, clientGroups: readonly string[], row: RowBuilder, lead: object | undefined): object[] {
     // The codes of the client groups asked for (null: every row); a group the partition lacks matches nothing.
     const groups = clientGroups.length && this.groupCodeOf ? clientGroups.flatMap((g) => this.groupCodeOf!.get(g) ?? []) : null;
     if (groups && !groups.length) return [];
@@ -172,20 +184,19 @@ export class ColumnarPartition implements Partition {
       if (code === undefined) return [];
       [from, to, order] = [this.units.starts[code], this.units.starts[code + 1], this.units.rows];
     }
-    const row = this.builderFor(lead);
-    const out: (L & MetricRow)[] = [];
+    const out: object[] = [];
     for (let k = from; k < to; k++) {
       const i = order ? order[k] : k;
-      if (!groups || groups.includes(this.groupCodes![i])) out.push(row(this.arrays, i, lead) as L & MetricRow);
+      if (!groups || groups.includes(this.groupCodes![i])) out.push(row(this.arrays, i, lead));
     }
     return out;
   }
 
-  private builderFor(lead: object | undefined): RowBuilder {
+  private builderFor(lead: object | undefined, fields?: readonly string[]): RowBuilder {
     const keys = lead ? Object.keys(lead) : [];
-    const id = keys.join(',');
+    const id = `${keys.join(',')}|${fields?.join(',') ?? '*'}`;
     let b = this.builders.get(id);
-    if (!b) this.builders.set(id, (b = rowBuilderOf(this.columns, keys)));
+    if (!b) this.builders.set(id, (b = rowBuilderOf(this.columns, keys, fields)));
     return b;
   }
 }

@@ -1,8 +1,9 @@
 /** OpenAPI schemas and reusable parameter decorators of the public read API. */
 import { applyDecorators } from '@nestjs/common';
-import { ApiExtraModels, ApiNotFoundResponse, ApiBadRequestResponse, ApiOkResponse, ApiProduces, ApiProperty, ApiPropertyOptional, ApiQuery, ApiResponse, getSchemaPath } from '@nestjs/swagger';
+import { ApiExtraModels, ApiNotFoundResponse, ApiBadRequestResponse, ApiOkResponse, ApiProduces, ApiProperty, ApiPropertyOptional, ApiQuery, ApiResponse, getSchemaPath, PickType } from '@nestjs/swagger';
 import { CLIENT_GROUPS, COMPARISONS, GRAINS, LEVELS, METRIC_CODES } from '@uitkomst/domain';
 import { ARROW_STREAM } from './formats';
+import { PEER_FIELDS } from './metrics-queries';
 
 const CLIENT_GROUP_VALUES = [...CLIENT_GROUPS, 'all'];
 
@@ -49,8 +50,9 @@ export class MetricRowDto {
   @ApiProperty({ nullable: true, type: Boolean }) changeSignificant!: boolean | null;
 }
 
-export class PeerRowDto extends MetricRowDto {
-  @ApiProperty({ example: 1 }) rank!: number;
+/** A peer's figures; the answer gives metric, period and client group, `/metrics` every field of its row. */
+export class PeerRowDto extends PickType(MetricRowDto, PEER_FIELDS) {
+  @ApiProperty({ example: 1, description: '1 = the most similar municipality' }) rank!: number;
   @ApiProperty({ example: 0.42 }) distance!: number;
 }
 
@@ -64,7 +66,7 @@ export class BenchmarkDto {
   @ApiProperty({ type: MetricRowDto, nullable: true }) unit!: MetricRowDto | null;
   @ApiProperty({ type: MetricRowDto, nullable: true }) national!: MetricRowDto | null;
   @ApiProperty({ type: MetricRowDto, nullable: true, description: 'The labour-market region of the unit' }) region!: MetricRowDto | null;
-  @ApiProperty({ type: [PeerRowDto], description: 'Similar municipalities, most similar first (municipalities only)' }) peers!: PeerRowDto[];
+  @ApiProperty({ type: [PeerRowDto], description: 'Similar municipalities, most similar first (municipalities only), with their figures for the same metric, period and client group; CSV and Arrow answers give their whole rows' }) peers!: PeerRowDto[];
   @ApiProperty({ nullable: true, type: Number, description: 'Median of the published peer values' }) peerMedian!: number | null;
   @ApiProperty({ example: 10 }) peerCount!: number;
 }

@@ -7,9 +7,22 @@ export interface FunnelAnswer {
   limits: { denominator: number; low95: number | null; high95: number | null; low998: number | null; high998: number | null }[];
 }
 
+/** A similar municipality's figures in a benchmark answer; metric, period and client group are the answer's. */
+export type PeerRow = { rank: number; distance: number } & Pick<MetricRow, 'unit' | 'numerator' | 'denominator' | 'value' | 'ciLow' | 'ciHigh' | 'suppressionReason'>
+  & { unitName: string | null; comparison: MetricRow['comparison'] | null; suppressed: boolean };
+
 export interface BenchmarkAnswer {
+  metric: string; period: string; grain: string; clientGroup: string;
   level: string; unit: MetricRow | null; national: MetricRow | null; region: MetricRow | null;
-  peers: (MetricRow & { rank: number; distance: number })[]; peerMedian: number | null; peerCount: number;
+  peers: PeerRow[]; peerMedian: number | null; peerCount: number;
+}
+
+/** A peer as a metric row of the answer's metric and period, for the tables and charts of metric rows. */
+export function peerMetricRow(b: BenchmarkAnswer, p: PeerRow): MetricRow & { rank: number; distance: number } {
+  return {
+    ...p, metric: b.metric, level: 'municipality', period: b.period, grain: b.grain, clientGroup: b.clientGroup,
+    unitName: p.unitName ?? p.unit, comparison: p.comparison ?? 'not_comparable', nationalValue: b.national?.value ?? null,
+  };
 }
 
 export interface TrendPointDto { period: string; value: number | null; ciLow: number | null; ciHigh: number | null; numerator: number | null; denominator: number | null; comparison: MetricRow['comparison'] | null; suppressed: boolean; suppressionReason: string | null }

@@ -44,13 +44,6 @@ export interface Release {
   [key: string]: unknown;
 }
 
-export interface PeerBenchmark {
-  peers: { unit: string; unitName: string; value: number | null; ciLow: number | null; ciHigh: number | null; suppressed: boolean }[];
-  peerValue: number | null;
-  regionValue: number | null;
-  nationalValue: number | null;
-}
-
 export interface TypologyGroup {
   dimension: string;
   group: string;

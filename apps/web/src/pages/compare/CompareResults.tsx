@@ -1,7 +1,7 @@
 import type { Comparison, MetricDefinition } from '@uitkomst/domain/metrics';
 import { useCallback, useMemo } from 'react';
 import { apiUrl } from '../../api/client';
-import type { BenchmarkAnswer } from '../../api/shapes';
+import { type BenchmarkAnswer, peerMetricRow } from '../../api/shapes';
 import type { MetricRow } from '../../api/types';
 import { useApi } from '../../api/useApi';
 import type { ViewLevel } from '../../app/filters';
@@ -37,7 +37,7 @@ function Results({ rows, metric, level, period, group, focus, benchmark }: Props
   const shown = useMemo(() => {
     if (!benchmark) return rows;
     const own = rows.find((r) => r.unit === focus) ?? benchmark.unit;
-    return [...(own ? [own] : []), ...benchmark.peers.map((p) => ({ ...p, unitName: p.unitName ?? p.unit }))];
+    return [...(own ? [own] : []), ...benchmark.peers.map((p) => peerMetricRow(benchmark, p))];
   }, [rows, benchmark, focus]);
   const comparisonOf = useCallback((r: MetricRow): Comparison => (benchmark ? compareToReference(metric, r.ciLow, r.ciHigh, reference) : r.comparison), [benchmark, metric, reference]);
   const points = useMemo<RankedPoint[]>(() => rankPoints(shown.filter((r) => !r.suppressed), metric).map((r, i) => ({

@@ -1,6 +1,6 @@
 import { metricByCode } from '@uitkomst/domain/metrics';
 import { apiUrl } from '../../api/client';
-import type { BenchmarkAnswer } from '../../api/shapes';
+import { type BenchmarkAnswer, peerMetricRow } from '../../api/shapes';
 import type { MetricRow } from '../../api/types';
 import { useApi } from '../../api/useApi';
 import { Link } from '../../app/Link';
@@ -18,7 +18,7 @@ export function PeersPanel({ unit, level, metric, period }: { unit: string; leve
   if (answer.state === 'loading') return <Loading />;
   if (answer.state === 'error') return <ErrorState error={answer.error} />;
   const b = answer.data;
-  const rows: MetricRow[] = [b.unit, b.region, b.national, ...b.peers].filter((r): r is MetricRow => !!r).map((r) => ({ ...r, unitName: r.unitName ?? r.unit, suppressed: !!r.suppressed, comparison: r.comparison ?? 'not_comparable' }));
+  const rows: MetricRow[] = [b.unit, b.region, b.national, ...b.peers.map((p) => peerMetricRow(b, p))].filter((r): r is MetricRow => !!r).map((r) => ({ ...r, unitName: r.unitName ?? r.unit, suppressed: !!r.suppressed, comparison: r.comparison ?? 'not_comparable' }));
   return (
     <section className="panel">
       <h2>{t('profile.peers')}: {def?.label[lang]}</h2>
