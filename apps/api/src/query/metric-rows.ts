@@ -28,8 +28,10 @@ export type MetricRow = {
 };
 
 /** A row with every figure null, for a unit without a published row (e.g. a peer without data). */
+const EMPTY_ROW = Object.freeze(Object.fromEntries(METRIC_FIELDS.map(([, field]) => [field, null])) as unknown as MetricRow);
+
 export function emptyMetricRow(unit: string): MetricRow {
-  return { ...(Object.fromEntries(METRIC_FIELDS.map(([, field]) => [field, null])) as unknown as MetricRow), unit, suppressed: false };
+  return { ...EMPTY_ROW, unit, suppressed: false };
 }
 
 export const METRIC_COLUMNS: ColumnSpec[] = METRIC_FIELDS.map(([, name, kind]) => ({ name, kind: kind === 'date' ? 'text' : kind }));

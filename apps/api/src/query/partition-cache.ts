@@ -134,7 +134,8 @@ export class ColumnarPartition implements Partition {
   private readonly groupCodeOf: Map<unknown, number> | null; // null when there is no client group column
   private readonly units: UnitIndex;
   private all: MetricRow[] | null = null;
-  private readonly builders = new Map<string, RowBuilder>();
+  // Row builders by the fields asked for (the list itself; null: all) and then by the lead's keys.
+  private readonly builders = new Map<readonly string[] | null, Map<string, RowBuilder>>();
   readonly size: number;
 
   /** From a query's columns (field names and one array of values per field, as DuckDB gives them). */
@@ -192,13 +193,16 @@ export class ColumnarPartition implements Partition {
     return out;
   }
 
-  private builderFor(lead: object | undefined, fields?: readonly string[]): RowBuilder {
+  private builderFor(lead: object | undefined, fields: readonly string[] | null = null): RowBuilder {
+    let byLead = this.builders.get(fields);
+    if (!byLead) this.builders.set(fields, (byLead = new Map()));
     const keys = lead ? Object.keys(lead) : [];
-    const id = `${keys.join(',')}|${fields?.join(',') ?? '*'}`;
-    let b = this.builders.get(id);
-    if (!b) this.builders.set(id, (b = rowBuilderOf(this.columns, keys, fields)));
+    const id = keys.length ? keys.join(',') : '';
+    let b = byLead.get(id);
+    if (!b) byLead.set(id, (b = rowBuilderOf(this.columns, keys, fields ?? undefined)));
     return b;
   }
+
 }
 
 /**
