@@ -5,8 +5,9 @@
  * /metrics the unit's and the national value that the app's row holds, for /benchmark the unit, its region, the
  * country and each peer, and, as a figure without goal, the unit's sums alone), round by round
  * in the same run. Requests are metric x municipality x period combinations in a fixed shuffled order; no combination is
- * asked twice in the rounds, so the app's response cache never answers (the worst case for the app). After the rounds,
- * without a goal, /benchmark answers that the cache holds: the floor that the HTTP layer sets.
+ * asked twice in the rounds, so the app's response cache never answers (the worst case for the app). Before the rounds,
+ * without a goal, the first requests after the app's restart (its partition index loading); after them, without a
+ * goal, /benchmark answers that the cache holds: the floor that the HTTP layer sets.
  */
 const fs = require('node:fs');
 const path = require('node:path');
@@ -116,6 +117,28 @@ async function round(i, s, next, app, pg, log) {
 }
 
 /**
+ * The first requests after the restart: most partitions of the index are not loaded yet, and each first request
+ * for one waits for its load from DuckDB. Measured once, before the rounds (which then find the index warm), and
+ * reported without a goal: a one-off cost per partition after each start, not the cost of serving.
+ */
+async function coldRound(s, next, app, log) {
+  const queries = next(s.appRequests);
+  const out = {};
+  for (const ep of ['metrics', 'benchmark']) {
+    out[ep] = await load({ url: app.url, paths: queries.map(APP_PATH[ep]), connections: CONNECTIONS });
+    log(`after the restart, app /${ep} (partitions loading): ${describeLoad(out[ep])}`);
+  }
+  return out;
+}
+
+function coldFigures(cold) {
+  return ['metrics', 'benchmark'].map((ep) => figure({
+    name: `/api/v1/${ep} p95 at 64 connections, first requests after a restart (partitions loading)`, value: cold[ep].p95, unit: 'ms',
+    runs: 1, requestsPerRun: cold[ep].requests, rps: cold[ep].rps, connections: CONNECTIONS, errors: cold[ep].errors + cold[ep].timeouts, non2xx: cold[ep].non2xx,
+  }));
+}
+
+/**
  * The floor the HTTP layer sets: /benchmark answers that the response cache holds (64 queries of the warm-up,
  * asked twice before, so admitted), cycled for as many requests as a round. No query runs; what remains is NestJS,
  * Fastify, the hooks and the socket writes. Reported without a goal, beside the new answers' figures.
@@ -193,11 +216,13 @@ async function run({ quick, log }) {
     }
     const agreement = await baselineAgreement(app, pg, warm.slice(0, 20));
     log(`PostgreSQL baseline /benchmark: ${agreement.same} of ${agreement.compared} published values of 20 answers as the app's${agreement.differing.length ? `; differing: ${agreement.differing.slice(0, 4).join('; ')}` : ''}`);
+    const cold = await coldRound(s, next, app, log);
     const rounds = [];
     for (let i = 0; i < s.rounds; i++) rounds.push(await round(i, s, next, app, pg, log));
     const cached = await cachedRound(s, warm, app, log);
     return [
       ...figures(rounds, pg, { factRows: shared.factRows, releaseMetricRows: shared.metricsRows, baselineFactRows: pg.rows, baselinePeerLinks: pg.peerLinks, appRssMb: app.rssMb() }),
+      ...coldFigures(cold),
       ...cachedFigures(cached),
     ];
   } finally {

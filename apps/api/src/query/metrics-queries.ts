@@ -1,7 +1,7 @@
 /** /metrics, /trends and /benchmark over a loaded release: parse (validate) first, then run. */
 import { grainOfPeriod } from '@uitkomst/domain';
 import { quantileCont } from '@uitkomst/stats';
-import type { TableData } from './formats';
+import type { ColumnSpec, TableData } from './formats';
 import { emptyMetricRow, METRIC_COLUMNS, metricSelect, MetricRow, Where } from './metric-rows';
 import {
   badParameter, checkClientGroup, checkGrain, checkLevel, checkMetric, checkPeriodFormat, checkPeriodsInRelease, checkUnitsInRelease,
@@ -129,6 +129,8 @@ function emptyPeerRow(unit: string): Omit<PeerRow, 'rank' | 'distance'> {
   return { ...EMPTY_PEER, unit };
 }
 
+const BENCHMARK_COLUMNS: ColumnSpec[] = [{ name: 'role', kind: 'text' }, { name: 'rank', kind: 'number' }, { name: 'distance', kind: 'number' }, ...METRIC_COLUMNS];
+
 export interface BenchmarkParams { metric: string; unit: string; period: string; clientGroup: string }
 
 export function parseBenchmarkQuery(rel: LoadedRelease, q: RawQuery): BenchmarkParams {
@@ -142,7 +144,8 @@ export async function runBenchmarkQuery(store: ReleaseStore, rel: LoadedRelease,
   const grain = grainOfPeriod(p.period)!;
   const level = rel.unitLevel.get(p.unit)!;
   const partitionOf = (lvl: string) => store.partitions.get(rel, p.metric, lvl, grain, p.period);
-  const rowIn = (part: Partition, unit: string | null) => part.rowsOf(unit, [p.clientGroup])[0] ?? null;
+  const groups = [p.clientGroup];
+  const rowIn = (part: Partition, unit: string | null) => part.rowsOf(unit, groups)[0] ?? null;
   const ownPart = await partitionOf(level);
   const own = rowIn(ownPart, p.unit);
   const regionCode = own?.regionCode && level !== 'region' && level !== 'national' ? own.regionCode : null;
@@ -154,22 +157,21 @@ export async function runBenchmarkQuery(store: ReleaseStore, rel: LoadedRelease,
   // Peers are municipalities, so their rows are in the unit's own partition; a peer without a published row
   // still appears, with every figure null. JSON gives a peer's figures only (PEER_FIELDS), CSV and Arrow whole rows.
   const lead = (link: PeerLink) => ({ rank: link.rank, distance: link.distance });
-  const peers = peerLinks.map((link) => ownPart.pick(link.peerCode, [p.clientGroup], PEER_FIELDS, lead(link))[0] ?? { ...lead(link), ...emptyPeerRow(link.peerCode) });
+  const peers = peerLinks.map((link) => ownPart.pick(link.peerCode, groups, PEER_FIELDS, lead(link))[0] ?? { ...lead(link), ...emptyPeerRow(link.peerCode) });
   const peerValues = peers.filter((r) => !r.suppressed && r.value != null).map((r) => r.value!);
   const json = {
     release: rel.id, metric: p.metric, period: p.period, grain, clientGroup: p.clientGroup, level,
     unit: own, national, region, peers, peerMedian: quantileCont(peerValues, 0.5), peerCount: peers.length,
   };
-  const columns = [{ name: 'role', kind: 'text' as const }, { name: 'rank', kind: 'number' as const }, { name: 'distance', kind: 'number' as const }, ...METRIC_COLUMNS];
   return {
     json,
     // Only CSV and Arrow answers need the rows tagged with their role; JSON answers never make them.
     get table() {
       const rows = [
         ...(own ? [{ role: 'unit', ...own }] : []), ...(region ? [{ role: 'region', ...region }] : []), ...(national ? [{ role: 'national', ...national }] : []),
-        ...peerLinks.map((link) => ({ role: 'peer', ...(ownPart.rowsOf(link.peerCode, [p.clientGroup], lead(link))[0] ?? { ...lead(link), ...emptyMetricRow(link.peerCode) }) })),
+        ...peerLinks.map((link) => ({ role: 'peer', ...(ownPart.rowsOf(link.peerCode, groups, lead(link))[0] ?? { ...lead(link), ...emptyMetricRow(link.peerCode) }) })),
       ];
-      return { columns, rows };
+      return { columns: BENCHMARK_COLUMNS, rows };
     },
   };
 }

@@ -175,15 +175,24 @@ export class ColumnarPartition implements Partition {
 
   private rowsWith(unit: string | null, clientGroups: readonly string[], row: RowBuilder, lead: object | undefined): object[] {
     // The codes of the client groups asked for (null: every row); a group the partition lacks matches nothing.
-    const groups = clientGroups.length && this.groupCodeOf ? clientGroups.flatMap((g) => this.groupCodeOf!.get(g) ?? []) : null;
-    if (groups && !groups.length) return [];
+    let groups: number[] | null = null;
+    if (clientGroups.length && this.groupCodeOf) {
+      groups = [];
+      for (const g of clientGroups) {
+        const code = this.groupCodeOf.get(g);
+        if (code !== undefined) groups.push(code);
+      }
+      if (!groups.length) return [];
+    }
     let from = 0;
     let to = this.size;
     let order: Uint32Array | null = null;
     if (unit !== null) {
       const code = this.units.codeOf.get(unit);
       if (code === undefined) return [];
-      [from, to, order] = [this.units.starts[code], this.units.starts[code + 1], this.units.rows];
+      from = this.units.starts[code];
+      to = this.units.starts[code + 1];
+      order = this.units.rows;
     }
     const out: object[] = [];
     for (let k = from; k < to; k++) {

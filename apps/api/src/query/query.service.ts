@@ -51,8 +51,7 @@ export class QueryService implements OnModuleDestroy {
   /** A published, checksum-verified release, loaded into the query store. */
   async open(idOrLatest = 'latest'): Promise<OpenRelease> {
     const release = await this.resolve(idOrLatest);
-    const manifest = this.store.isLoaded(release.id) ? release.manifest! : await this.releases.verify(release);
-    const rel = await this.store.load(manifest, releaseDir(this.config.dataDir, release.id));
+    const rel = await (this.store.loadedRelease(release.id) ?? this.store.load(await this.releases.verify(release), releaseDir(this.config.dataDir, release.id)));
     return { release, rel, latest: idOrLatest === 'latest' };
   }
 

@@ -123,8 +123,9 @@ export class ReleaseStore {
     return (await all).get(municipality) ?? [];
   }
 
-  isLoaded(id: string) {
-    return this.loaded.has(id);
+  /** The release when it is loaded or loading, else undefined. */
+  loadedRelease(id: string): Promise<LoadedRelease> | undefined {
+    return this.loaded.get(id);
   }
 
   private async evict() {
