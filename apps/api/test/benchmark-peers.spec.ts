@@ -47,7 +47,7 @@ describe('benchmark against peer groups', () => {
     expect(b).toMatchObject({ metric: 'outflow_to_work', period: '2025', grain: 'year', clientGroup, level: 'municipality' });
     expect(b.peers.map((p: any) => p.unit).sort()).toEqual(['GM0362', SMALL]);
     expect(b.peerCount).toBe(2);
-    const rows = new Map((await metricRows(clientGroup, ['GM0362', SMALL])).map((r: any) => [r.unit, r]));
+    const rows = new Map<string, any>((await metricRows(clientGroup, ['GM0362', SMALL])).map((r: any) => [r.unit, r]));
     for (const peer of b.peers) {
       expect(Object.keys(peer)).toEqual(['rank', 'distance', ...PEER_FIELDS]);
       const row: any = rows.get(peer.unit);
@@ -76,7 +76,7 @@ describe('benchmark against peer groups', () => {
     const csv = parseCsv(await (await call(ctx, url, { headers: { accept: 'text/csv' } })).text());
     const peers = csv.filter((r) => r.role === 'peer');
     expect(peers.map((r) => [r.unit, r.rank, r.distance])).toEqual(b.peers.map((p: any) => [p.unit, String(p.rank), String(p.distance)]));
-    const rows = new Map((await metricRows('all', ['GM0362', SMALL])).map((r: any) => [r.unit, r]));
+    const rows = new Map<string, any>((await metricRows('all', ['GM0362', SMALL])).map((r: any) => [r.unit, r]));
     for (const peer of peers) {
       const row: any = rows.get(peer.unit);
       for (const field of ['metric', 'period', 'grain', 'clientGroup', 'regionCode', 'funnel95Low', 'funnel998High', 'nationalValue', 'value', 'suppressed']) {

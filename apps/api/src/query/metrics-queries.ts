@@ -123,7 +123,8 @@ export async function runTrendsQuery(store: ReleaseStore, rel: LoadedRelease, p:
 export const PEER_FIELDS = ['unit', 'unitName', 'numerator', 'denominator', 'value', 'ciLow', 'ciHigh', 'comparison', 'suppressed', 'suppressionReason'] as const;
 export type PeerRow = { rank: number; distance: number } & Pick<MetricRow, (typeof PEER_FIELDS)[number]>;
 
-const EMPTY_PEER = Object.freeze(((empty: MetricRow) => Object.fromEntries(PEER_FIELDS.map((f) => [f, empty[f]])))(emptyMetricRow('')) as Omit<PeerRow, 'rank' | 'distance'>);
+const EMPTY_ROW = emptyMetricRow('');
+const EMPTY_PEER = Object.freeze(Object.fromEntries(PEER_FIELDS.map((f) => [f, EMPTY_ROW[f]])) as Omit<PeerRow, 'rank' | 'distance'>);
 
 function emptyPeerRow(unit: string): Omit<PeerRow, 'rank' | 'distance'> {
   return { ...EMPTY_PEER, unit };

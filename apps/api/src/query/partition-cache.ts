@@ -206,12 +206,11 @@ export class ColumnarPartition implements Partition {
     let byLead = this.builders.get(fields);
     if (!byLead) this.builders.set(fields, (byLead = new Map()));
     const keys = lead ? Object.keys(lead) : [];
-    const id = keys.length ? keys.join(',') : '';
+    const id = keys.join(',');
     let b = byLead.get(id);
     if (!b) byLead.set(id, (b = rowBuilderOf(this.columns, keys, fields ?? undefined)));
     return b;
   }
-
 }
 
 /**
