@@ -6,6 +6,8 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { ApiErrorDto } from './common/api-error.dto';
+import { completeOpenApi } from './common/openapi';
 import { Warehouse } from '@uitkomst/warehouse';
 import * as path from 'node:path';
 import { AppModule } from './app.module';
@@ -61,7 +63,8 @@ export async function buildApp(config: AppConfig, opts: BuildOptions = {}): Prom
       .setDescription('Outcome monitoring and benchmarking of integrated social services (Werkpleinen, wijkteams). Public read endpoints serve released data only; writes need an API key.')
       .setVersion('1')
       .addBearerAuth()
-      .build());
+      .build(), { extraModels: [ApiErrorDto] });
+    completeOpenApi(document);
     SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/openapi.json' });
     if (config.geoDir) await app.useStaticAssets({ root: path.resolve(config.geoDir), prefix: '/geo/', index: false, maxAge: '1d', decorateReply: false });
     if (config.webDir) await serveWebApp(fastify, config.webDir);

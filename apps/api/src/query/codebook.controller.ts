@@ -1,5 +1,5 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -7,6 +7,7 @@ import { buildCodebook, Codebook, codebookCsv, codebookMarkdown } from '../relea
 import { CODEBOOK_FILE, releaseDir } from '../releases/release-manifest';
 import { assertKnownParams, checkAllowed, RawQuery, singleParam } from './query-params';
 import { QueryService } from './query.service';
+import { CodebookResponses } from './query.schemas';
 import { IMMUTABLE, SHORT } from './response-cache';
 
 @ApiTags('public data')
@@ -18,8 +19,7 @@ export class CodebookController {
   @ApiOperation({ summary: 'Codebook of a release: every column, code list and metric (polarity, method), licence and citation' })
   @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv', 'md'], description: 'json (default), csv or md (Markdown)' })
   @ApiQuery({ name: 'release', required: false, example: 'latest', description: 'Release id or latest (default); without any release the code lists alone' })
-  @ApiProduces('application/json', 'text/csv', 'text/markdown')
-  @ApiOkResponse({ description: 'The codebook' })
+  @CodebookResponses()
   async codebook(@Res() res: FastifyReply, @Query() q: RawQuery) {
     assertKnownParams(q, ['format', 'release']);
     const format = checkAllowed('format', [singleParam(q, 'format') ?? 'json'], ['json', 'csv', 'md'])[0];

@@ -1,19 +1,12 @@
 /** OpenAPI schemas and reusable parameter decorators of the public read API. */
-import { applyDecorators } from '@nestjs/common';
-import { ApiExtraModels, ApiNotFoundResponse, ApiBadRequestResponse, ApiOkResponse, ApiProduces, ApiProperty, ApiPropertyOptional, ApiQuery, ApiResponse, getSchemaPath, PickType } from '@nestjs/swagger';
+import { applyDecorators, Type } from '@nestjs/common';
+import { ApiExtraModels, ApiNotFoundResponse, ApiBadRequestResponse, ApiOkResponse, ApiProperty, ApiQuery, ApiResponse, getSchemaPath, PickType } from '@nestjs/swagger';
 import { CLIENT_GROUPS, COMPARISONS, GRAINS, LEVELS, METRIC_CODES } from '@uitkomst/domain';
+import { ApiErrorDto } from '../common/api-error.dto';
 import { ARROW_STREAM } from './formats';
 import { PEER_FIELDS } from './metrics-queries';
 
 const CLIENT_GROUP_VALUES = [...CLIENT_GROUPS, 'all'];
-
-export class ApiErrorDto {
-  @ApiProperty({ example: 400 }) statusCode!: number;
-  @ApiProperty({ example: 'Bad Request' }) error!: string;
-  @ApiProperty({ example: 'metric: unknown value "outflow"; allowed: outflow_to_work, ...' }) message!: string;
-  @ApiPropertyOptional({ example: 'metric', description: 'The parameter at fault' }) parameter?: string;
-  @ApiPropertyOptional({ type: [String], example: METRIC_CODES.slice(0, 3), description: 'Allowed values, where the set is known' }) allowed?: string[];
-}
 
 export class MetricRowDto {
   @ApiProperty({ enum: METRIC_CODES, example: 'outflow_to_work' }) metric!: string;
@@ -233,16 +226,98 @@ export const P = {
 };
 
 /** 200 in three formats, 304, 400 (parameter named), 404 (unknown release). */
-export function ReadResponses(type: unknown, isArray = false) {
+export function ReadResponses(type: Type<unknown>, isArray = false) {
+  const json = isArray ? { type: 'array' as const, items: { $ref: getSchemaPath(type) } } : { $ref: getSchemaPath(type) };
   return applyDecorators(
-    ApiExtraModels(ApiErrorDto),
-    ApiProduces('application/json', 'text/csv', ARROW_STREAM),
+    ApiExtraModels(ApiErrorDto, type),
     ApiOkResponse({
-      description: 'JSON by default; CSV with Accept: text/csv; Arrow IPC stream with Accept: application/vnd.apache.arrow.stream. Carries ETag and Cache-Control (immutable for a release id, short for latest).',
-      type: type as never, isArray,
+      description: 'JSON by default; CSV with Accept: text/csv (the same fields as columns; format=csv-excel for Dutch Excel); Arrow IPC stream with Accept: application/vnd.apache.arrow.stream. Carries ETag and Cache-Control (immutable for a release id, short for latest).',
+      content: {
+        'application/json': { schema: json },
+        'text/csv': { schema: { type: 'string' }, example: 'metric,level,unit,unitName,regionCode,period,grain,...\noutflow_to_work,municipality,GM0363,Amsterdam,AM18,2025,year,...' },
+        [ARROW_STREAM]: BINARY,
+      },
     }),
     ApiResponse({ status: 304, description: 'Not modified (If-None-Match matched the ETag)' }),
     ApiBadRequestResponse({ description: 'A parameter is unknown or has an unknown value; the body names it and lists the allowed values', schema: { $ref: getSchemaPath(ApiErrorDto) } }),
     ApiNotFoundResponse({ description: 'The release is not published', schema: { $ref: getSchemaPath(ApiErrorDto) } }),
   );
+}
+
+const BINARY = { schema: { type: 'string', format: 'binary' } };
+const METRICS_CSV_EXAMPLE = [
+  'metric,level,unit,unit_name,grain,period,period_start,period_end,client_group,numerator,denominator,value,ci_low,ci_high,national_value,comparison,...',
+  'outflow_to_work,municipality,GM0363,Amsterdam,year,2025,2025-01-01,2025-12-31,all,10923.0,45980.0,0.2375598086124402,0.23369180311342166,0.241471662261423,0.26014137869947596,worse,...',
+].join('\n');
+const METRICS_EXCEL_CSV_EXAMPLE = [
+  '\uFEFFmetric;level;unit;unit_name;grain;period;period_start;period_end;client_group;numerator;denominator;value;ci_low;ci_high;...',
+  'outflow_to_work;municipality;GM0363;Amsterdam;year;2025;2025-01-01;2025-12-31;all;10923,0;45980,0;0,2375598086124402;0,23369180311342166;0,241471662261423;...',
+].join('\n');
+const METRICS_JSON_EXAMPLE = [{
+  metric: 'outflow_to_work', level: 'municipality', unit: 'GM0363', unit_name: 'Amsterdam', grain: 'year', period: '2025', period_start: '2025-01-01',
+  period_end: '2025-12-31', client_group: 'all', numerator: 10923, denominator: 45980, value: 0.2375598086124402, ci_low: 0.23369180311342166,
+  ci_high: 0.241471662261423, national_value: 0.26014137869947596, comparison: 'worse', suppressed: false, suppression_reason: null, region_code: 'AM18',
+}];
+
+/** A download's answer in each format; release tables keep the column names of the codebook (snake_case). */
+export function DownloadResponses() {
+  return ApiOkResponse({
+    description: 'The table, streamed while it is written (a first download has no Content-Length; later ones are served from the export cache with it). '
+      + 'Content-Disposition names the file; ETag and immutable Cache-Control for a release id. Columns as in the codebook.',
+    content: {
+      'text/csv': { schema: { type: 'string' }, examples: { csv: { summary: 'format=csv', value: METRICS_CSV_EXAMPLE }, excel: { summary: 'format=csv-excel (semicolon, decimal comma, BOM)', value: METRICS_EXCEL_CSV_EXAMPLE } } },
+      'application/json': { schema: { type: 'array', items: { type: 'object' } }, example: METRICS_JSON_EXAMPLE },
+      'application/vnd.apache.parquet': BINARY,
+      [ARROW_STREAM]: BINARY,
+      'application/zip': { schema: { type: 'string', format: 'binary', description: 'whole=true: every file of the manifest and manifest.json' } },
+    },
+  });
+}
+
+/** One file of a release, byte for byte as its manifest lists it (sha256). */
+export function ReleaseFileResponses() {
+  return ApiOkResponse({
+    description: 'The file, byte for byte (its sha256 is in the manifest); ETag and immutable Cache-Control',
+    content: {
+      'application/vnd.apache.parquet': BINARY,
+      'application/json': { schema: { type: 'object' }, example: { id: '2026.1', sequence: 1, title: 'Jaarcijfers 2025', publishedAt: '2026-12-05T07:29:00.351Z', metricDefinitionVersion: 'sql-eae776ba9f3e', minDenominator: 10, files: [{ name: 'metrics.parquet', table: 'metrics', rows: 8109171, bytes: 203536340, sha256: 'f6608da696ba3d5e5fc32c92967d24b439c68a3583ff1e486c9d5829d2df38c1', columns: [{ name: 'metric', type: 'VARCHAR' }] }] } },
+      'text/markdown': { schema: { type: 'string' }, example: '# Codebook, release 2026.1\n\nUitkomst: outcomes of integrated social services (Werkpleinen, wijkteams)\n...' },
+    },
+  });
+}
+
+const CODEBOOK_EXAMPLE = {
+  title: 'Uitkomst: outcomes of integrated social services (Werkpleinen, wijkteams)',
+  release: '2026.1',
+  licence: { data: 'CC-BY-4.0', code: 'EUPL-1.2' },
+  citation: 'Uitkomst (2026). Uitkomsten geïntegreerde dienstverlening, release 2026.1 [data set]. Licence CC BY 4.0. Retrieved from /api/v1/releases/2026.1',
+  notes: ['Only released data is published. A release is immutable: cite its id to get the same numbers later.'],
+  tables: [{
+    table: 'metrics', file: 'metrics.parquet', description: 'Every published metric per unit, level, period and client group, after disclosure control',
+    columns: [{ name: 'metric', type: 'VARCHAR', description: 'Metric code (see code list metrics)' }],
+  }],
+  codeLists: {
+    metrics: [{
+      code: 'outflow_to_work', description: 'Outflow to work', label_nl: 'Uitstroom naar werk', family: 'effectiveness', is_process: false,
+      polarity: 'higher_is_better', method: 'wilson', value_type: 'proportion', numerator: 'exits_to_work', denominator: 'clients_start + clients_new',
+    }],
+    client_groups: [{ code: 'jongeren', description: 'Young people (under 27)', label_nl: 'Jongeren (onder 27)' }],
+    levels: [{ code: 'site', description: 'A Werkplein or wijkteam' }],
+    grains: [{ code: 'month', description: 'Calendar month, period 2025-07' }],
+    comparisons: [{ code: 'better', description: 'Interval excludes the national value, on the good side' }],
+    suppression_reasons: [{ code: 'small_denominator', description: 'Denominator below the minimum (default 10): the rate would be unreliable and could identify people' }],
+    measures: [{ code: 'clients_start', description: 'Clients in service at the start of the month', label_nl: 'Klanten in dienst aan het begin van de maand', kind: 'count', unit: 'clients', family: 'volume' }],
+  },
+};
+
+/** The codebook as JSON, CSV (one row per column and code) or Markdown. */
+export function CodebookResponses() {
+  return ApiOkResponse({
+    description: 'The codebook (lists shortened in the example); Cache-Control immutable for a release id, short for latest',
+    content: {
+      'application/json': { schema: { type: 'object' }, example: CODEBOOK_EXAMPLE },
+      'text/csv': { schema: { type: 'string' }, example: 'section,list,code,type,description\ncolumn,metrics,metric,VARCHAR,Metric code (see code list metrics)\ncolumn,metrics,level,VARCHAR,Level of the unit (see code list levels)\n...' },
+      'text/markdown': { schema: { type: 'string' }, example: '# Codebook, release 2026.1\n\nUitkomst: outcomes of integrated social services (Werkpleinen, wijkteams)\n\nLicence: data CC-BY-4.0, code EUPL-1.2.\n...' },
+    },
+  });
 }

@@ -1,11 +1,12 @@
 import { Body, Controller, Get, Param, Post } from '@nestjs/common';
 import {
-  ApiBearerAuth, ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse,
+  ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse,
   ApiOperation, ApiParam, ApiTags, ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { z } from 'zod';
 import type { AuthenticatedKey } from '../auth/api-keys.service';
 import { actorOf, CurrentKey, Roles } from '../auth/auth.guard';
+import { ApiZodBody } from '../common/openapi';
 import { parseWith } from '../common/zod-body';
 import { ReleaseDto, ReleaseSummaryDto } from './releases.schemas';
 import { ReleasesService } from './releases.service';
@@ -21,7 +22,7 @@ export class ReleasesController {
   @Roles('admin')
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Publish a new release: build the metrics, apply disclosure control, write the immutable Parquet files, manifest and codebook' })
-  @ApiBody({ required: false, schema: { type: 'object', properties: { title: { type: 'string', example: 'Jaarcijfers 2025' } } } })
+  @ApiZodBody(PublishBody, { title: 'Jaarcijfers 2025' }, 'Optional: the release title', false)
   @ApiCreatedResponse({ type: ReleaseDto })
   @ApiUnauthorizedResponse({ description: 'No or an unknown API key' })
   @ApiForbiddenResponse({ description: 'Not an admin key' })
@@ -49,7 +50,7 @@ export class ReleasesController {
 
   @Get(':id')
   @ApiOperation({ summary: 'One release with its manifest (files, row counts, sha256 checksums, submissions, metric-definition version, citation)' })
-  @ApiParam({ name: 'id', example: '2026.1' })
+  @ApiParam({ name: 'id', example: '2026.1', description: 'Release id: <year of publication>.<number within that year>' })
   @ApiOkResponse({ type: ReleaseDto })
   @ApiNotFoundResponse({ description: 'Not a published release; the body lists the published ids' })
   async one(@Param('id') id: string) {
