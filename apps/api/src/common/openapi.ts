@@ -3,7 +3,8 @@
  * route can give added from what the route is (authenticated, has parameters, has a path id, public read),
  * so that each operation lists its errors without repeating the same decorators on every controller.
  */
-import { ApiBody } from '@nestjs/swagger';
+import { applyDecorators } from '@nestjs/common';
+import { ApiBody, ApiQuery } from '@nestjs/swagger';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { STATUS_CODES } from 'node:http';
 import { z } from 'zod';
@@ -17,10 +18,26 @@ export function ApiZodBody(schema: z.ZodType, example: unknown, description?: st
   return ApiBody({ description, required, schema: { ...json, example } as never });
 }
 
+/**
+ * Documents the query parameters of a route from the zod object schema that parses them (`parseWith(S, query,
+ * 'query')`): type, allowed values, bounds, default and whether required come from the schema; the description
+ * and example of each parameter from `docs`, which must name every key of the schema.
+ */
+export function ApiZodQuery<S extends z.ZodObject>(schema: S, docs: Record<keyof z.infer<S> & string, { description: string; example?: unknown }>) {
+  const json = z.toJSONSchema(schema, { target: 'openapi-3.0', io: 'input', unrepresentable: 'any' }) as { properties: Record<string, Record<string, unknown>>; required?: string[] };
+  return applyDecorators(...Object.entries(json.properties).map(([name, prop]) => {
+    const doc = (docs as Record<string, { description: string; example?: unknown }>)[name];
+    return ApiQuery({ name, required: json.required?.includes(name) ?? false, description: doc.description, example: doc.example, schema: prop as never });
+  }));
+}
+
 type Response = { description?: string; content?: Record<string, { schema?: unknown; example?: unknown }> };
 type Operation = { parameters?: { in: string; name: string }[]; requestBody?: unknown; security?: unknown[]; responses: Record<string, Response> };
 
 const ERROR_REF = { $ref: `#/components/schemas/${ApiErrorDto.name}` };
+
+// An answer of 400 or more with a body of its own (the health report's 503) keeps it; the others get the error schema.
+const isErrorSchema = (schema: unknown) => (schema as { $ref?: string } | undefined)?.$ref === ERROR_REF.$ref;
 
 function errorResponse(status: number, error: string, description: string, example: Record<string, unknown>) {
   return { description, content: { 'application/json': { schema: ERROR_REF, example: { statusCode: status, error, ...example } } } };
@@ -65,7 +82,7 @@ export function completeOpenApi(doc: OpenAPIObject): OpenAPIObject {
         const { content } = errorResponse(Number(status), STATUS_CODES[status] ?? 'Error', '', { message: response.description ?? '' });
         const json = response.content?.['application/json'];
         if (!json) response.content = { ...response.content, ...content };
-        else json.example ??= content['application/json'].example;
+        else if (isErrorSchema(json.schema)) json.example ??= content['application/json'].example;
       }
     }
   }

@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Warehouse } from '@uitkomst/warehouse';
 import type { FastifyReply } from 'fastify';
@@ -26,6 +26,11 @@ function publicError(e: unknown): string {
   return isDatabaseUnavailable(e) ? 'unreachable' : 'query failed';
 }
 
+const HEALTHY = {
+  status: 'ok', mode: 'production', postgres: { status: 'up', embedded: false, version: 'PostgreSQL 15.10' },
+  duckdb: { status: 'up', version: 'v1.5.6', factValues: 5713290 }, reconciliation: { at: '2026-12-05T07:38:48.667Z', repairs: 0, problems: 0 },
+};
+
 @ApiTags('health')
 @Controller('api')
 export class HealthController {
@@ -36,6 +41,10 @@ export class HealthController {
     private readonly reconciliation: ReconciliationService,
   ) {}
 
+  @ApiOkResponse({ description: 'Both stores answer', schema: { type: 'object', example: HEALTHY } })
+  @ApiServiceUnavailableResponse({ description: 'PostgreSQL or DuckDB is down or did not answer within 2 s', schema: { type: 'object', example: {
+    ...HEALTHY, status: 'degraded', postgres: { status: 'down', embedded: false, error: 'unreachable' },
+  } } })
   @Get('health') @ApiOperation({ summary: 'State of PostgreSQL (registry) and DuckDB (facts and metrics); 503 when one is down' })
   async health(@Res({ passthrough: true }) res: FastifyReply) {
     const embedded = !this.config.databaseUrl;
