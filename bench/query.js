@@ -7,11 +7,13 @@
  * in the same run. Requests are metric x municipality x period combinations in a fixed shuffled order; no combination is
  * asked twice in the rounds, so the app's response cache never answers (the worst case for the app). Before the rounds,
  * without a goal, the first requests after the app's restart (its partition index loading); after them, without a
- * goal, /benchmark answers that the cache holds: the floor that the HTTP layer sets.
+ * goal, /benchmark answers that the cache holds: the floor that the HTTP layer sets, and bare node:http sending one
+ * such answer: the floor of the machine that day.
  */
 const fs = require('node:fs');
 const path = require('node:path');
 const { releaseApp } = require('./lib/release-app');
+const { startBareHttp } = require('./lib/bare-http');
 const { startPgBaseline } = require('./lib/pg-baseline');
 const { describeLoad, load, shuffled } = require('./lib/load');
 const { call } = require('./lib/app-process');
@@ -151,6 +153,38 @@ async function cachedRound(s, warm, app, log) {
   return r;
 }
 
+/**
+ * The machine's floor for answers of this size: bare node:http in its own process sending the bytes of one real
+ * /benchmark answer, under the same load as a round. Without a goal; it tells runs on a fast day from runs on a
+ * slow one (this VM's speed changes by a factor of up to two between days), and how much of the machine's HTTP
+ * capacity the app's new answers reach.
+ */
+async function bareHttpRound(s, warm, app, log) {
+  const body = Buffer.from(await (await fetch(`${app.url}${APP_PATH.benchmark(warm[0])}`)).arrayBuffer());
+  const bare = await startBareHttp(body);
+  try {
+    const paths = warm.slice(0, CONNECTIONS).map(APP_PATH.benchmark);
+    await load({ url: bare.url, paths, amount: s.warmup, connections: CONNECTIONS });
+    const r = await load({ url: bare.url, paths, amount: s.appRequests, connections: CONNECTIONS });
+    log(`bare node:http sending one /benchmark answer (${bare.bytes} bytes): ${describeLoad(r)}`);
+    return { ...r, bytes: bare.bytes };
+  } finally {
+    await bare.stop();
+  }
+}
+
+function bareHttpFigures(r, rounds) {
+  const extra = { runs: 1, requestsPerRun: r.requests, bodyBytes: r.bytes, connections: CONNECTIONS, errors: r.errors + r.timeouts, non2xx: r.non2xx };
+  const floor = `bare node:http in its own process sending the same ${r.bytes}-byte answer (this machine's floor, same run)`;
+  return [
+    figure({ name: 'bare node:http p95 at 64 connections, one /benchmark answer\'s bytes', value: r.p95, unit: 'ms', ...extra }),
+    figure({
+      name: '/api/v1/benchmark throughput at 64 connections, against the machine\'s bare HTTP floor', value: median(rounds.map((x) => x.app.benchmark.rps)),
+      unit: 'req/s', baseline: floor, baselineValue: r.rps, ...extra,
+    }),
+  ];
+}
+
 function cachedFigures(r) {
   const extra = { runs: 1, requestsPerRun: r.requests, distinctRequests: CONNECTIONS, connections: CONNECTIONS, errors: r.errors + r.timeouts, non2xx: r.non2xx };
   return [
@@ -220,10 +254,12 @@ async function run({ quick, log }) {
     const rounds = [];
     for (let i = 0; i < s.rounds; i++) rounds.push(await round(i, s, next, app, pg, log));
     const cached = await cachedRound(s, warm, app, log);
+    const bare = await bareHttpRound(s, warm, app, log);
     return [
       ...figures(rounds, pg, { factRows: shared.factRows, releaseMetricRows: shared.metricsRows, baselineFactRows: pg.rows, baselinePeerLinks: pg.peerLinks, appRssMb: app.rssMb() }),
       ...coldFigures(cold),
       ...cachedFigures(cached),
+      ...bareHttpFigures(bare, rounds),
     ];
   } finally {
     await pg.stop();

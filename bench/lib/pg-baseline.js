@@ -4,8 +4,8 @@
  * baseline's process. The database is dropped when stopped.
  */
 const path = require('node:path');
-const { spawn } = require('node:child_process');
 const { createDatabase, freePort } = require('./app-process');
+const { startChildServer } = require('./child-server');
 const { need } = require('./modules');
 
 const DEFAULT_URL = 'postgres://postgres@127.0.0.1:5432/test';
@@ -33,40 +33,19 @@ async function startPgBaseline({ factsFile, peersFile, metrics }) {
   const server = await serverUrl();
   const db = server ? await createDatabase(server) : null;
   const port = await freePort();
-  const child = spawn(process.execPath, [path.join(__dirname, 'pg-baseline-server.js')], {
-    env: { ...process.env, BASELINE_DB_URL: db?.url ?? '', PORT: String(port), FACTS_FILE: factsFile, PEERS_FILE: peersFile, METRICS: metrics.join(',') },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const backend = db ? `PostgreSQL server ${new URL(server).host} (fresh database)` : 'embedded PGlite (no PostgreSQL server reachable)';
+  const started = await startChildServer(path.join(__dirname, 'pg-baseline-server.js'), {
+    BASELINE_DB_URL: db?.url ?? '', PORT: String(port), FACTS_FILE: factsFile, PEERS_FILE: peersFile, METRICS: metrics.join(','),
+  }, 'the PostgreSQL baseline').catch(async (err) => {
+    await db?.drop().catch(() => undefined);
+    throw err;
   });
-  let stderr = '';
-  child.stderr.on('data', (d) => { stderr += d; });
   const stop = async () => {
-    if (child.exitCode === null) {
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(timer);
-    }
+    await started.stop();
     await db?.drop().catch(() => undefined);
   };
-  try {
-    const ready = await new Promise((resolve, reject) => {
-      let out = '';
-      child.stdout.on('data', (d) => {
-        out += d;
-        const line = out.split('\n').find((l) => l.startsWith('{'));
-        if (line) resolve(JSON.parse(line));
-      });
-      child.once('exit', (code) => reject(new Error(`the PostgreSQL baseline exited with ${code}: ${stderr.slice(-2000)}`)));
-    });
-    return {
-      url: `http://127.0.0.1:${port}`, pid: child.pid, rows: ready.rows, peerLinks: ready.peerLinks, loadMs: ready.loadMs, stop,
-      backend: db ? `PostgreSQL server ${new URL(server).host} (fresh database)` : 'embedded PGlite (no PostgreSQL server reachable)',
-    };
-  } catch (err) {
-    await stop();
-    throw err;
-  }
+  const { ready } = started;
+  return { url: `http://127.0.0.1:${port}`, pid: started.pid, rows: ready.rows, peerLinks: ready.peerLinks, loadMs: ready.loadMs, stop, backend };
 }
 
 module.exports = { startPgBaseline };
