@@ -21,25 +21,17 @@ export interface Partition {
 }
 
 /**
- * One field of every row: numbers in a Float64Array, booleans in a Uint8Array, texts as a code per row into the
- * column's distinct texts. Typed arrays live outside the JavaScript heap, so a cached partition is a handful of
- * objects for the garbage collector to mark, however many rows it has.
+ * One field of every row, as a partition is loaded: numbers, booleans or texts (a code per row into the column's
+ * distinct texts). The partition keeps the values of each kind row by row (see RowBlock), not column by column.
  */
 type Column =
-  | { field: string; kind: 'number'; numbers: Float64Array; isNull: Uint8Array }
-  | { field: string; kind: 'boolean'; flags: Uint8Array } // 0 false, 1 true, 2 null
-  | { field: string; kind: 'text'; codes: Uint16Array | Uint32Array; texts: unknown[] };
+  | { field: string; kind: 'number'; values: readonly unknown[] }
+  | { field: string; kind: 'boolean'; values: readonly unknown[] }
+  | { field: string; kind: 'text'; codes: number[]; texts: unknown[] };
 
 function columnOf(field: string, values: readonly unknown[]): Column {
-  if (values.every((v) => v === null || typeof v === 'number')) {
-    const numbers = new Float64Array(values.length);
-    const isNull = new Uint8Array(values.length);
-    values.forEach((v, i) => (v === null ? (isNull[i] = 1) : (numbers[i] = v as number)));
-    return { field, kind: 'number', numbers, isNull };
-  }
-  if (values.every((v) => v === null || typeof v === 'boolean')) {
-    return { field, kind: 'boolean', flags: Uint8Array.from(values, (v) => (v === null ? 2 : v ? 1 : 0)) };
-  }
+  if (values.every((v) => v === null || typeof v === 'number')) return { field, kind: 'number', values };
+  if (values.every((v) => v === null || typeof v === 'boolean')) return { field, kind: 'boolean', values };
   const codeOf = new Map<unknown, number>();
   const texts: unknown[] = [];
   const codes = values.map((v) => {
@@ -50,7 +42,67 @@ function columnOf(field: string, values: readonly unknown[]): Column {
     }
     return code;
   });
-  return { field, kind: 'text', codes: texts.length <= 0x10000 ? Uint16Array.from(codes) : Uint32Array.from(codes), texts };
+  return { field, kind: 'text', codes, texts };
+}
+
+/** The fields of a partition's rows and the kind of each, in order: what a row builder is generated for. */
+type Layout = readonly Pick<Column, 'field' | 'kind'>[];
+
+/**
+ * A partition's values row by row, one typed array per kind: a row's numbers side by side in a Float64Array, its
+ * flags (a null marker per number, then the booleans: 0 false, 1 true, 2 null) in a Uint8Array, its text codes
+ * (into TEXTS) in a Uint16Array or Uint32Array. A `/benchmark` answer reads a dozen rows scattered over thousands of
+ * cached partitions: read column by column, each field of such a row was a cache miss of its own; row by row, a
+ * row is a few cache lines (docs/performance.md, 2026-12-07). Typed arrays live outside the JavaScript heap, so a
+ * cached partition is a handful of objects for the garbage collector to mark.
+ */
+interface RowBlock { numbers: Float64Array; flags: Uint8Array; codes: Uint16Array | Uint32Array }
+
+/**
+ * Every distinct text of every cached partition, once: codes in a row block point here. The same few thousand texts
+ * (metric, unit and period codes, unit names, dates) recur in every partition; kept once they stay in the CPU's
+ * cache, where a dictionary per partition and column cost a cache miss or two per text field of each row read.
+ * Texts are kept for the life of the process: as many as the distinct texts of the releases it serves.
+ */
+const TEXTS: unknown[] = [];
+const TEXT_CODES = new Map<unknown, number>();
+
+function textCode(text: unknown): number {
+  let code = TEXT_CODES.get(text);
+  if (code === undefined) {
+    code = TEXTS.push(text) - 1;
+    TEXT_CODES.set(text, code);
+  }
+  return code;
+}
+
+/** Where each column's value sits within a row of the block: its slot among the row's numbers, flags or codes. */
+function slotsOf(columns: Layout): { stride: { numbers: number; flags: number; codes: number }; slot: number[] } {
+  const numbers = columns.filter((c) => c.kind === 'number').length;
+  let n = 0;
+  let b = numbers;
+  let t = 0;
+  const slot = columns.map((c) => (c.kind === 'number' ? n++ : c.kind === 'boolean' ? b++ : t++));
+  return { stride: { numbers, flags: b, codes: t }, slot };
+}
+
+function rowBlockOf(columns: readonly Column[], size: number): RowBlock {
+  const { stride, slot } = slotsOf(columns);
+  const numbers = new Float64Array(size * stride.numbers);
+  const flags = new Uint8Array(size * stride.flags);
+  const shared = columns.map((c) => (c.kind === 'text' ? c.texts.map(textCode) : []));
+  const codes = TEXTS.length <= 0x10000 ? new Uint16Array(size * stride.codes) : new Uint32Array(size * stride.codes);
+  columns.forEach((c, k) => {
+    const at = slot[k];
+    if (c.kind === 'number') {
+      c.values.forEach((v, i) => (v === null ? (flags[i * stride.flags + at] = 1) : (numbers[i * stride.numbers + at] = v as number)));
+    } else if (c.kind === 'boolean') {
+      c.values.forEach((v, i) => (flags[i * stride.flags + at] = v === null ? 2 : v ? 1 : 0));
+    } else {
+      c.codes.forEach((code, i) => (codes[i * stride.codes + at] = shared[k][code]));
+    }
+  });
+  return { numbers, flags, codes };
 }
 
 /**
@@ -70,22 +122,26 @@ function unitIndexOf(unit: Column | undefined, size: number): UnitIndex {
   return { codeOf: new Map(unit.texts.map((t, k) => [t, k])), starts, rows };
 }
 
-/** Makes row `i` from a partition's column arrays (`arraysOf`), `lead`'s fields first. */
+/** Makes row `i` from a partition's row block (`arraysOf`), `lead`'s fields first. */
 type RowBuilder = (arrays: readonly unknown[], i: number, lead?: object) => MetricRow;
 
-/**
- * The arrays a column's values are read from, and the expression that reads row `i`'s value from them when the
- * first of them is `a[at]`: what the row builders are made of.
- */
-function accessOf(c: Column): { arrays: unknown[]; read: (at: number) => string } {
-  if (c.kind === 'number') return { arrays: [c.isNull, c.numbers], read: (at) => `(a[${at}][i] ? null : a[${at + 1}][i])` };
-  if (c.kind === 'boolean') return { arrays: [c.flags], read: (at) => `(a[${at}][i] === 2 ? null : a[${at}][i] === 1)` };
-  return { arrays: [c.codes, c.texts], read: (at) => `a[${at + 1}][a[${at}][i]]` };
+/** What the row builders read: the block's numbers, flags and codes, and the texts the codes point to. */
+function arraysOf(block: RowBlock): unknown[] {
+  return [block.numbers, block.flags, block.codes, TEXTS];
 }
 
-/** The arrays a row builder reads, in the order of the partition's columns. */
-function arraysOf(columns: readonly Column[]): unknown[] {
-  return columns.flatMap((c) => accessOf(c).arrays);
+/**
+ * The expression that reads a column's value of row `i` from the arrays of `arraysOf`, where `n`, `f` and `c` are
+ * where row `i` starts among the numbers, flags and codes: what the row builders are made of.
+ */
+function accessesOf(columns: Layout): Map<string, string> {
+  const { slot } = slotsOf(columns);
+  return new Map(columns.map((col, k) => {
+    const at = slot[k];
+    if (col.kind === 'number') return [col.field, `(a[1][f + ${at}] ? null : a[0][n + ${at}])`];
+    if (col.kind === 'boolean') return [col.field, `(a[1][f + ${at}] === 2 ? null : a[1][f + ${at}] === 1)`];
+    return [col.field, `a[3][a[2][c + ${at}]]`];
+  }));
 }
 
 const sharedBuilders = new Map<string, RowBuilder>();
@@ -98,37 +154,34 @@ const sharedBuilders = new Map<string, RowBuilder>();
  * stayed in the interpreter: 9 % of the main thread on new `/benchmark` answers). Only the field names become
  * code, and only plain identifiers; the data comes in as arguments.
  */
-function rowBuilderOf(columns: readonly Column[], leadKeys: readonly string[], fields?: readonly string[]): RowBuilder {
+function rowBuilderOf(columns: Layout, leadKeys: readonly string[], fields?: readonly string[]): RowBuilder {
   const layout = `${columns.map((c) => `${c.field}:${c.kind}`).join(',')}|${leadKeys.join(',')}|${fields?.join(',') ?? '*'}`;
   let builder = sharedBuilders.get(layout);
   if (builder) return builder;
   for (const name of [...leadKeys, ...columns.map((c) => c.field), ...(fields ?? [])]) {
     if (!/^[A-Za-z_$][\w$]*$/.test(name) || name === '__proto__') throw new Error(`a row field must be a plain identifier: ${JSON.stringify(name)}`);
   }
-  let at = 0;
-  const expressionOf = new Map(columns.map((c) => {
-    const { arrays, read } = accessOf(c);
-    const expression = read(at);
-    at += arrays.length;
-    return [c.field, expression];
-  }));
+  const expressionOf = accessesOf(columns);
+  const { stride } = slotsOf(columns);
   // As { ...lead, ...row }: a lead field that the row has too takes the row's value.
   const fromRow = (k: string) => (!fields || fields.includes(k)) && expressionOf.has(k);
   const lead = leadKeys.map((k) => `${k}: ${fromRow(k) ? expressionOf.get(k) : `lead.${k}`}`);
   const own = (fields ?? columns.map((c) => c.field)).filter((f) => !leadKeys.includes(f)).map((f) => `${f}: ${expressionOf.get(f) ?? 'null'}`);
-  builder = new Function('a', 'i', 'lead', `return { ${[...lead, ...own].join(', ')} };`) as RowBuilder;
+  const starts = `const n = i * ${stride.numbers}, f = i * ${stride.flags}, c = i * ${stride.codes};`;
+  builder = new Function('a', 'i', 'lead', `${starts} return { ${[...lead, ...own].join(', ')} };`) as RowBuilder;
   sharedBuilders.set(layout, builder);
   return builder;
 }
 
 /**
- * A partition's rows kept by column, not as row objects: a cached partition is then a few arrays instead of
- * thousands of objects with a string or number each per field, which every full garbage collection had to mark
+ * A partition's rows packed in a RowBlock, not kept as row objects: a cached partition is then a few arrays instead
+ * of thousands of objects with a string or number each per field, which every full garbage collection had to mark
  * (a third of the main thread on the full release, docs/performance.md). Row objects are made when asked for,
- * in the fields' order; all rows only once, when a view needs every row.
+ * in the fields' order; all rows only once, when a view needs every row. (Until 2026-12-07 ColumnarPartition,
+ * which kept the values column by column.)
  */
-export class ColumnarPartition implements Partition {
-  private readonly columns: Column[];
+export class PackedPartition implements Partition {
+  private readonly layout: Layout;
   private readonly arrays: unknown[]; // what the row builders read (arraysOf)
   private readonly groupCodes: Uint16Array | Uint32Array | null; // the client group column's codes, when it has texts
   private readonly groupCodeOf: Map<unknown, number> | null; // null when there is no client group column
@@ -141,18 +194,19 @@ export class ColumnarPartition implements Partition {
   /** From a query's columns (field names and one array of values per field, as DuckDB gives them). */
   constructor(fields: readonly string[], values: readonly (readonly unknown[])[]) {
     this.size = values[0]?.length ?? 0;
-    this.columns = this.size ? fields.map((field, k) => columnOf(field, values[k])) : [];
-    this.arrays = arraysOf(this.columns);
-    const groups = this.columns.find((c) => c.field === 'clientGroup');
-    this.groupCodes = groups?.kind === 'text' ? groups.codes : null;
+    const columns = this.size ? fields.map((field, k) => columnOf(field, values[k])) : [];
+    this.layout = columns.map(({ field, kind }) => ({ field, kind }));
+    this.arrays = arraysOf(rowBlockOf(columns, this.size));
+    const groups = columns.find((c) => c.field === 'clientGroup');
+    this.groupCodes = groups?.kind === 'text' ? (groups.texts.length <= 0x10000 ? Uint16Array.from(groups.codes) : Uint32Array.from(groups.codes)) : null;
     this.groupCodeOf = !groups ? null : new Map(groups.kind === 'text' ? groups.texts.map((t, k) => [t, k]) : []);
-    this.units = unitIndexOf(this.columns.find((c) => c.field === 'unit'), this.size);
+    this.units = unitIndexOf(columns.find((c) => c.field === 'unit'), this.size);
   }
 
   /** From row objects, all with the same fields in the same order. */
-  static fromRows(rows: readonly MetricRow[]): ColumnarPartition {
+  static fromRows(rows: readonly MetricRow[]): PackedPartition {
     const fields = rows.length ? Object.keys(rows[0]) : [];
-    return new ColumnarPartition(fields, fields.map((f) => rows.map((r) => (r as unknown as Record<string, unknown>)[f])));
+    return new PackedPartition(fields, fields.map((f) => rows.map((r) => (r as unknown as Record<string, unknown>)[f])));
   }
 
   get rows(): MetricRow[] {
@@ -208,7 +262,7 @@ export class ColumnarPartition implements Partition {
     const keys = lead ? Object.keys(lead) : [];
     const id = keys.join(',');
     let b = byLead.get(id);
-    if (!b) byLead.set(id, (b = rowBuilderOf(this.columns, keys, fields ?? undefined)));
+    if (!b) byLead.set(id, (b = rowBuilderOf(this.layout, keys, fields ?? undefined)));
     return b;
   }
 }
@@ -232,7 +286,7 @@ export function isSorted(keys: readonly (readonly unknown[] | undefined)[]): boo
 const MAX_ROWS = Number(process.env.QUERY_PARTITION_ROWS ?? 2_000_000);
 
 export class PartitionCache {
-  private entries = new Map<string, { rows: number; partition: Promise<ColumnarPartition> }>();
+  private entries = new Map<string, { rows: number; partition: Promise<PackedPartition> }>();
   private rows = 0;
 
   constructor(private readonly store: ReleaseStore) {}
@@ -249,7 +303,7 @@ export class PartitionCache {
       `metric = ? AND level = ? AND grain = ? AND client_group = ?`, [metric, level, grain, clientGroup], 'unit, period_start, period'));
   }
 
-  private cached(key: string, load: () => Promise<ColumnarPartition>): Promise<ColumnarPartition> {
+  private cached(key: string, load: () => Promise<PackedPartition>): Promise<PackedPartition> {
     const hit = this.entries.get(key);
     if (hit) {
       this.entries.delete(key);
@@ -271,14 +325,14 @@ export class PartitionCache {
    * (metrics are stored by metric, level, grain, period, unit, client group). DuckDB then scans them out in that
    * order and sorting again costs as much as the scan; the order is checked, and asked for when it does not hold.
    */
-  private async load(rel: LoadedRelease, where: string, params: string[], order: string, inTableOrder?: string[]): Promise<ColumnarPartition> {
+  private async load(rel: LoadedRelease, where: string, params: string[], order: string, inTableOrder?: string[]): Promise<PackedPartition> {
     const sql = `SELECT ${metricSelect(rel)} FROM ${rel.schema}.metrics WHERE ${where}`;
     if (inTableOrder) {
       const scanned = await this.store.queryColumns(sql, params);
-      if (isSorted(inTableOrder.map((f) => scanned.values[scanned.fields.indexOf(f)]))) return new ColumnarPartition(scanned.fields, scanned.values);
+      if (isSorted(inTableOrder.map((f) => scanned.values[scanned.fields.indexOf(f)]))) return new PackedPartition(scanned.fields, scanned.values);
     }
     const { fields, values } = await this.store.queryColumns(`${sql} ORDER BY ${order}`, params);
-    return new ColumnarPartition(fields, values);
+    return new PackedPartition(fields, values);
   }
 
   private evict() {

@@ -1,16 +1,16 @@
-import { ColumnarPartition, isSorted } from '../src/query/partition-cache';
+import { PackedPartition, isSorted } from '../src/query/partition-cache';
 import type { MetricRow } from '../src/query/metric-rows';
 
 const row = (unit: string, clientGroup: string, value: number | string | null, suppressed: boolean | null, name: string | null) =>
   ({ metric: 'outflow_to_work', unit, unitName: name, clientGroup, value, suppressed, denominator: value === null ? null : 40 } as unknown as MetricRow);
 
-describe('a columnar partition', () => {
+describe('a packed partition', () => {
   const rows = [
     row('GM0363', 'all', 0.25, false, 'Amsterdam'), row('GM0363', 'ww', null, true, 'Amsterdam'),
     row('GM0014', 'all', -0, null, null), row('GM0014', 'ww', 'NaN', false, 'Groningen'),
   ];
   const copy = structuredClone(rows);
-  const p = ColumnarPartition.fromRows(rows);
+  const p = PackedPartition.fromRows(rows);
 
   it('gives back every row as it was loaded, fields in the same order, numbers, nulls, booleans and texts exact', () => {
     expect(p.size).toBe(4);
@@ -80,9 +80,9 @@ describe('a columnar partition', () => {
 
   it('gives each partition its own values where partitions share a layout of fields, and keeps a field\'s kind per partition', () => {
     const other = [row('GM0363', 'all', 0.75, true, 'Amsterdam'), row('GM0014', 'ww', 3, false, 'Groningen')];
-    const q = ColumnarPartition.fromRows(structuredClone(other));
+    const q = PackedPartition.fromRows(structuredClone(other));
     const noNames = [row('GM0363', 'all', 1, false, null)];
-    const r = ColumnarPartition.fromRows(structuredClone(noNames)); // unitName only null: a column of another kind
+    const r = PackedPartition.fromRows(structuredClone(noNames)); // unitName only null: a column of another kind
     for (let k = 0; k < 3; k++) {
       expect(q.rowsOf('GM0363', ['all'], { rank: k })).toEqual([{ rank: k, ...other[0] }]);
       expect(p.rowsOf('GM0363', ['all'], { rank: k })).toEqual([{ rank: k, ...copy[0] }]);
@@ -93,7 +93,7 @@ describe('a columnar partition', () => {
   });
 
   it('takes only plain identifiers as field names, since they are written into the row builder\'s code', () => {
-    const odd = ColumnarPartition.fromRows([{ 'x": 1}); throw 1; ({"y': 1 } as unknown as MetricRow]);
+    const odd = PackedPartition.fromRows([{ 'x": 1}); throw 1; ({"y': 1 } as unknown as MetricRow]);
     expect(() => odd.rows).toThrow(/plain identifier/);
     const ownProto = JSON.parse('{"__proto__": 1}') as object; // an own field named __proto__
     expect(Object.keys(ownProto)).toEqual(['__proto__']);
@@ -102,14 +102,14 @@ describe('a columnar partition', () => {
 
   it('finds the rows of a unit wherever they are in the load, in load order', () => {
     const mixed = [row('GM0363', 'all', 1, false, 'A'), row('GM0014', 'all', 2, false, 'G'), row('GM0363', 'ww', 3, false, 'A'), row('GM0014', 'ww', 4, false, 'G')];
-    const q = ColumnarPartition.fromRows(structuredClone(mixed));
+    const q = PackedPartition.fromRows(structuredClone(mixed));
     expect(q.rowsOf('GM0363', []).map((r) => r.value)).toEqual([1, 3]);
     expect(q.rowsOf('GM0014', ['ww']).map((r) => r.value)).toEqual([4]);
   });
 
   it('keeps more distinct texts than a 16-bit code can number', () => {
     const many = Array.from({ length: 70_000 }, (_, i) => row(`U${i}`, i % 2 ? 'ww' : 'all', i, false, `name ${i}`));
-    const q = ColumnarPartition.fromRows(many);
+    const q = PackedPartition.fromRows(many);
     for (const i of [0, 65_535, 65_536, 69_999]) expect(q.rowsOf(`U${i}`, [])).toEqual([row(`U${i}`, i % 2 ? 'ww' : 'all', i, false, `name ${i}`)]);
     expect(q.rowsOf(null, ['ww']).length).toBe(35_000);
   });
