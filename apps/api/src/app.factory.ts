@@ -9,12 +9,14 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { ApiErrorDto } from './common/api-error.dto';
 import { completeOpenApi } from './common/openapi';
 import { Warehouse } from '@uitkomst/warehouse';
+import type { FastifyServerOptions } from 'fastify';
 import * as path from 'node:path';
 import { AppModule } from './app.module';
 import { ApiExceptionFilter } from './common/api-exception.filter';
 import { JSON_BODY_LIMIT, registerBodyParsers } from './common/json-body';
 import type { AppConfig } from './config';
 import { startEmbeddedPostgres } from './database/embedded-postgres';
+import { trustInternalHop } from './read-processes/internal-hop';
 import { answerClientError } from './security/client-errors';
 import { corsHook } from './security/cors';
 import { RateLimits } from './security/rate-limits';
@@ -40,16 +42,10 @@ export async function buildApp(config: AppConfig, opts: BuildOptions = {}): Prom
   const embedded = config.databaseUrl ? null : await startEmbeddedPostgres(opts.embeddedInMemory ? null : path.join(config.dataDir, 'postgres'));
   const warehouse = await Warehouse.open(opts.warehouseFile ?? path.join(config.dataDir, 'warehouse.duckdb'), config.duckdb);
   try {
-    // NestJS on its Fastify adapter: Express's per-request cost alone was at the read API's p95 goal (docs/architecture.md, "HTTP layer").
-    const adapter = new FastifyAdapter({
-      trustProxy: config.trustProxy,
-      routerOptions: { maxParamLength: 500 },
-      clientErrorHandler: answerClientError,
-      requestTimeout: REQUEST_TIMEOUT_MS,
-    });
     const app = await NestFactory.create<NestFastifyApplication>(
       AppModule.forRoot({ config, databaseUrl: config.databaseUrl ?? embedded!.url, embedded: !!embedded, warehouse }),
-      adapter,
+      // read processes forward what they do not serve over this process's unix socket (read-processes/)
+      fastifyAdapter(config.readProcesses > 0 ? trustInternalHop(config.trustProxy) : config.trustProxy),
       { logger: opts.logger ?? ['log', 'error', 'warn'], bodyParser: false, abortOnError: false },
     );
     const fastify = app.getHttpAdapter().getInstance();
@@ -86,8 +82,18 @@ export async function buildApp(config: AppConfig, opts: BuildOptions = {}): Prom
   }
 }
 
+/** NestJS on its Fastify adapter: Express's per-request cost alone was at the read API's p95 goal (docs/architecture.md, "HTTP layer"). */
+export function fastifyAdapter(trustProxy: FastifyServerOptions['trustProxy']): FastifyAdapter {
+  return new FastifyAdapter({
+    trustProxy,
+    routerOptions: { maxParamLength: 500 },
+    clientErrorHandler: answerClientError,
+    requestTimeout: REQUEST_TIMEOUT_MS,
+  });
+}
+
 /** Headers, CORS, rate limits and JSON error bodies, ahead of every route (see apps/api/src/security). */
-function applySecurity(app: NestFastifyApplication, config: AppConfig) {
+export function applySecurity(app: NestFastifyApplication, config: AppConfig) {
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', securityHeaders());
   fastify.addHook('onRequest', corsHook({ origins: config.corsOrigins, publicReads: config.corsPublicReads }));

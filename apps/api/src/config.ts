@@ -1,5 +1,6 @@
 /** Runtime configuration from the environment, read once at start-up. */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 
 export type Mode = 'demo' | 'production';
@@ -21,6 +22,7 @@ export interface AppConfig {
   rateLimitUploadsPerMinute: number; // uploads per API key and minute; 0 disables
   trustProxy: string | number | boolean; // Fastify's trustProxy (as Express's 'trust proxy'): which X-Forwarded-For hops give the client address
   duckdb: { memoryLimit: string | null; threads: number | null }; // DUCKDB_MEMORY_LIMIT ('2GB'), DUCKDB_THREADS; unset: DuckDB's defaults
+  readProcesses: number; // READ_PROCESSES: processes beside the main one that serve the public read API (docs/operations.md, Scaling); 0: none
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<AppConfig> = {}): AppConfig {
@@ -44,6 +46,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     rateLimitUploadsPerMinute: nonNegative('RATE_LIMIT_UPLOADS_PER_MINUTE', env.RATE_LIMIT_UPLOADS_PER_MINUTE, 60),
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     duckdb: { memoryLimit: parseMemoryLimit(env.DUCKDB_MEMORY_LIMIT), threads: positiveOrNull('DUCKDB_THREADS', env.DUCKDB_THREADS) },
+    readProcesses: readProcesses(env.READ_PROCESSES),
     ...overrides,
   };
 }
@@ -82,6 +85,14 @@ function nonNegative(name: string, value: string | undefined, fallback: number):
   if (value === undefined || value.trim() === '') return fallback;
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a whole number of 0 or more (0 disables), not "${value}"`);
+  return n;
+}
+
+/** READ_PROCESSES: 0 (default) to 16, or `auto` for one per core beyond the first. */
+function readProcesses(value: string | undefined): number {
+  if (value?.trim() === 'auto') return Math.min(16, os.availableParallelism() - 1);
+  const n = nonNegative('READ_PROCESSES', value, 0);
+  if (n > 16) throw new Error(`READ_PROCESSES must be at most 16 (or auto), not "${value}"`);
   return n;
 }
 

@@ -3,8 +3,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppConfig } from '../config';
 import { Release } from '../releases/release.entity';
 import { releaseDir } from '../releases/release-manifest';
-import { ReleasesService } from '../releases/releases.service';
-import { APP_CONFIG } from '../tokens';
+import type { PublishedReleases } from '../releases/published-releases';
+import { APP_CONFIG, PUBLISHED_RELEASES } from '../tokens';
 import { negotiateFormat } from './formats';
 import type { Answer } from './metrics-queries';
 import { assertKnownParams, RawQuery, singleParam } from './query-params';
@@ -23,7 +23,7 @@ export class QueryService implements OnModuleDestroy {
   private latest: { release: Release; at: number } | null = null;
   private readonly byId = new Map<string, Release>();
 
-  constructor(readonly releases: ReleasesService, @Inject(APP_CONFIG) private readonly config: AppConfig) {
+  constructor(@Inject(PUBLISHED_RELEASES) private readonly releases: PublishedReleases, @Inject(APP_CONFIG) private readonly config: AppConfig) {
     this.store = new ReleaseStore(config.duckdb);
     releases.onPublished(() => {
       this.latest = null;

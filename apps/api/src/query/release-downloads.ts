@@ -7,6 +7,7 @@ import { MANIFEST_FILE, releaseDir, ReleaseTable, TABLE_SPECS } from '../release
 import { ARROW_STREAM } from './formats';
 import { parseMetricsQuery } from './metrics-queries';
 import { assertKnownParams, badParameter, checkAllowed, listParam, RawQuery, singleParam } from './query-params';
+import { ReleasesService } from '../releases/releases.service';
 import { QueryService } from './query.service';
 import { EXPORT_FORMATS, EXPORT_TABLES, ExportFilters, ExportFormat, exportQuery, isFiltered, streamArrow, streamCopy, streamFile } from './release-export';
 import type { LoadedRelease } from './release-store';
@@ -30,7 +31,7 @@ export function parseExportFilters(rel: LoadedRelease, q: RawQuery): ExportFilte
 
 @Injectable()
 export class ReleaseDownloads {
-  constructor(private readonly query: QueryService) {}
+  constructor(private readonly query: QueryService, private readonly releases: ReleasesService) {}
 
   private async cacheHeaders(req: FastifyRequest, reply: FastifyReply, etag: string, latest: boolean, releaseId: string): Promise<boolean> {
     reply.header('ETag', etag);
@@ -51,7 +52,7 @@ export class ReleaseDownloads {
     if (whole && (isFiltered(filters) || q.table !== undefined || q.format !== undefined)) throw badParameter('whole', 'whole=true downloads every file as a zip and takes no table, format or filters');
     const etag = etagOf({ releaseId: rel.id, manifestSha256: release.manifestSha256 ?? '', latest, endpoint: 'download', params: { table, whole, filters }, format: format === 'parquet' ? 'json' : format, filename: '' }).replace(/"$/, `-${format}"`);
     if (await this.cacheHeaders(req, reply, etag, latest, rel.id)) return;
-    const dir = releaseDir(this.query.releases.config.dataDir, rel.id);
+    const dir = releaseDir(this.releases.config.dataDir, rel.id);
     if (whole) {
       reply.header('Content-Type', 'application/zip');
       reply.header('Content-Disposition', `attachment; filename="uitkomst-${rel.id}.zip"`);
@@ -68,13 +69,13 @@ export class ReleaseDownloads {
     const sql = exportQuery(rel, table, filters);
     await this.query.store.withDedicatedConnection(async (conn) => {
       if (format === 'arrow') await streamArrow(conn, res, sql);
-      else await streamCopy(conn, res, sql, format, isFiltered(filters) ? undefined : path.join(this.query.releases.config.dataDir, 'export-cache', rel.id, `${table}.${format}`));
+      else await streamCopy(conn, res, sql, format, isFiltered(filters) ? undefined : path.join(this.releases.config.dataDir, 'export-cache', rel.id, `${table}.${format}`));
     });
   }
 
   async file(req: FastifyRequest, reply: FastifyReply, id: string, name: string): Promise<void> {
     const { release, rel, latest } = await this.query.open(id);
-    const file = this.query.releases.filePath(release, name);
+    const file = this.releases.filePath(release, name);
     const sha = name === MANIFEST_FILE ? release.manifestSha256 : rel.manifest.files.find((f) => f.name === name)?.sha256;
     if (await this.cacheHeaders(req, reply, `"${sha}"`, latest, rel.id)) return;
     reply.header('Content-Type', FILE_TYPES[path.extname(name)] ?? 'application/octet-stream');
