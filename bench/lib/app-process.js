@@ -36,6 +36,13 @@ function procStatusKb(pid, field) {
   }
 }
 
+/** A process and its children (the app's read processes), from /proc. */
+function processTree(pid) {
+  let children = [];
+  try { children = fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number); } catch { /* gone */ }
+  return [pid, ...children];
+}
+
 /** Peak RSS since start or since the last reset; writing 5 to clear_refs resets VmHWM (Linux >= 4.0, own process). */
 function resetPeak(pid) {
   try {
@@ -104,7 +111,7 @@ function call(url, method, route, { key, body, headers = {}, expect = [200, 201]
 }
 
 /**
- * Starts the app and returns { url, pid, dataDir, adminKey, backend, rssMb(), peakMb(), resetPeak(), stop() }.
+ * Starts the app and returns { url, pid, dataDir, adminKey, backend, rssMb(), peakMb(), resetPeak(), readProcesses(), stop() }.
  * `registryFile`: a fixtures registry.json to import; `template`: a stopped app's state (see prepareTemplate)
  * to start from, registry and admin key included; `reuse`: the data of a stopped app (see restart).
  */
@@ -157,9 +164,11 @@ async function startApp({ registryFile = null, template = null, reuse = null, en
     return {
       url, dataDir, adminKey: key, pid: child.pid, child, startMs, database: db?.name ?? null,
       backend: db ? 'PostgreSQL server (DATABASE_URL)' : 'embedded PGlite (in the app process)',
-      rssMb: () => (procStatusKb(child.pid, 'VmRSS') ?? 0) / 1024,
-      peakMb: () => (procStatusKb(child.pid, 'VmHWM') ?? 0) / 1024,
-      resetPeak: () => resetPeak(child.pid),
+      // the main process and its read processes (READ_PROCESSES): peaks are summed per process
+      rssMb: () => processTree(child.pid).reduce((mb, pid) => mb + (procStatusKb(pid, 'VmRSS') ?? 0) / 1024, 0),
+      peakMb: () => processTree(child.pid).reduce((mb, pid) => mb + (procStatusKb(pid, 'VmHWM') ?? 0) / 1024, 0),
+      resetPeak: () => processTree(child.pid).every((pid) => resetPeak(pid)),
+      readProcesses: () => processTree(child.pid).slice(1),
       log: () => fs.readFileSync(path.join(dataDir, 'app.log'), 'utf8'),
       stop,
       /** Stops this process and starts the app again on the same data (and database), with `env`. */

@@ -9,6 +9,8 @@ const { fixtureSet } = require('./fixtures');
 const { prepared, onCleanup } = require('./shared');
 
 const NO_REBUILD = { METRICS_DEBOUNCE_MS: '2000000000' }; // publishing builds the marts itself
+// served as docs/operations.md (Scaling) advises: a read process per core beyond the first; READ_PROCESSES=0 for one process
+const SERVING = { READ_PROCESSES: process.env.READ_PROCESSES ?? 'auto' };
 let shared = null;
 
 function releaseWindow(quick) {
@@ -27,9 +29,9 @@ async function startReleaseApp(quick, log) {
     const t2 = performance.now();
     const release = await call(setup.url, 'POST', '/api/v1/releases', { key: setup.adminKey, body: { title: 'bench' } });
     const publishMs = performance.now() - t2;
-    app = await setup.restart();
+    app = await setup.restart({ env: SERVING });
     const metricsRows = release.manifest.files.find((f) => f.table === 'metrics').rows;
-    log?.(`release app: ${facts.rows} fact rows accepted in ${uploadMs.toFixed(0)} ms, release ${release.id} (${metricsRows} metric rows) published in ${publishMs.toFixed(0)} ms; ${app.backend}`);
+    log?.(`release app: ${facts.rows} fact rows accepted in ${uploadMs.toFixed(0)} ms, release ${release.id} (${metricsRows} metric rows) published in ${publishMs.toFixed(0)} ms; ${app.backend}; read processes beside the main one: ${app.readProcesses().length}`);
     return { app, release, facts, factRows: upload.submission.valueCount, metricsRows, publishMs, uploadMs };
   } catch (err) {
     await app.stop();

@@ -97,16 +97,23 @@ describe.each(backends())('read processes beside the main process on %s', (backe
     expect(JSON.parse((await request({ socketPath: readSocket }, READS[4], { headers: { 'x-forwarded-for': '10.1.0.1' } }))!.body)).toMatchObject({ statusCode: 404, parameter: 'release', allowed: ['latest', releaseId] });
   });
 
-  it('serves released data itself: it answers while the main process is stopped, and what it forwards waits', async () => {
+  it('serves released data and downloads itself: it answers while the main process is stopped, and what it forwards waits', async () => {
     const url = `/api/v1/benchmark?metric=outflow_to_work&unit=GM0362&period=2024&release=${releaseId}`;
     const headers = { 'x-forwarded-for': '10.2.0.1' };
+    const downloads = [`/api/v1/releases/${releaseId}/download?format=csv&metric=outflow_to_work&unit=GM0363`, `/api/v1/releases/${releaseId}/files/manifest.json`];
     const before = await request({ socketPath: readSocket }, url, { headers });
     expect(before!.status).toBe(200);
+    const fromMain = await Promise.all(downloads.map((d) => request({ socketPath: mainSocket }, d, { headers })));
     process.kill(server.child.pid!, 'SIGSTOP');
     try {
       const during = await request({ socketPath: readSocket }, `${url}&clientGroup=ww`, { headers, timeoutMs: 10_000 });
       expect(during!.status).toBe(200);
       expect(JSON.parse(during!.body).unit).toMatchObject({ unit: 'GM0362', clientGroup: 'ww' });
+      for (const [i, d] of downloads.entries()) {
+        const got = await request({ socketPath: readSocket }, d, { headers, timeoutMs: 10_000 });
+        expect([d, got!.status, got!.headers['content-disposition'], got!.body]).toEqual([d, 200, fromMain[i]!.headers['content-disposition'], fromMain[i]!.body]);
+      }
+      expect(fromMain[0]!.body.split('\n').filter(Boolean).length).toBeGreaterThan(1);
       expect(await request({ socketPath: readSocket }, '/api/health', { headers, timeoutMs: 1_500 })).toBeNull();
     } finally {
       process.kill(server.child.pid!, 'SIGCONT');

@@ -1,13 +1,15 @@
 /** Downloads of released data: a filtered table in five formats, single manifest files, or the whole release as a zip. */
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import * as path from 'node:path';
 import { takeOver } from '../common/http';
+import type { AppConfig } from '../config';
 import { MANIFEST_FILE, releaseDir, ReleaseTable, TABLE_SPECS } from '../releases/release-manifest';
+import type { Release } from '../releases/release.entity';
+import { APP_CONFIG } from '../tokens';
 import { ARROW_STREAM } from './formats';
 import { parseMetricsQuery } from './metrics-queries';
 import { assertKnownParams, badParameter, checkAllowed, listParam, RawQuery, singleParam } from './query-params';
-import { ReleasesService } from '../releases/releases.service';
 import { QueryService } from './query.service';
 import { EXPORT_FORMATS, EXPORT_TABLES, ExportFilters, ExportFormat, exportQuery, isFiltered, streamArrow, streamCopy, streamFile } from './release-export';
 import type { LoadedRelease } from './release-store';
@@ -31,7 +33,7 @@ export function parseExportFilters(rel: LoadedRelease, q: RawQuery): ExportFilte
 
 @Injectable()
 export class ReleaseDownloads {
-  constructor(private readonly query: QueryService, private readonly releases: ReleasesService) {}
+  constructor(private readonly query: QueryService, @Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
   private async cacheHeaders(req: FastifyRequest, reply: FastifyReply, etag: string, latest: boolean, releaseId: string): Promise<boolean> {
     reply.header('ETag', etag);
@@ -52,7 +54,7 @@ export class ReleaseDownloads {
     if (whole && (isFiltered(filters) || q.table !== undefined || q.format !== undefined)) throw badParameter('whole', 'whole=true downloads every file as a zip and takes no table, format or filters');
     const etag = etagOf({ releaseId: rel.id, manifestSha256: release.manifestSha256 ?? '', latest, endpoint: 'download', params: { table, whole, filters }, format: format === 'parquet' ? 'json' : format, filename: '' }).replace(/"$/, `-${format}"`);
     if (await this.cacheHeaders(req, reply, etag, latest, rel.id)) return;
-    const dir = releaseDir(this.releases.config.dataDir, rel.id);
+    const dir = releaseDir(this.config.dataDir, rel.id);
     if (whole) {
       reply.header('Content-Type', 'application/zip');
       reply.header('Content-Disposition', `attachment; filename="uitkomst-${rel.id}.zip"`);
@@ -69,13 +71,20 @@ export class ReleaseDownloads {
     const sql = exportQuery(rel, table, filters);
     await this.query.store.withDedicatedConnection(async (conn) => {
       if (format === 'arrow') await streamArrow(conn, res, sql);
-      else await streamCopy(conn, res, sql, format, isFiltered(filters) ? undefined : path.join(this.releases.config.dataDir, 'export-cache', rel.id, `${table}.${format}`));
+      else await streamCopy(conn, res, sql, format, isFiltered(filters) ? undefined : path.join(this.config.dataDir, 'export-cache', rel.id, `${table}.${format}`));
     });
+  }
+
+  /** Path of a manifest-listed file (or the manifest itself); anything else is a 404. */
+  private filePath(release: Release, name: string): string {
+    const listed = name === MANIFEST_FILE || release.manifest!.files.some((f) => f.name === name);
+    if (!listed) throw new NotFoundException({ statusCode: 404, error: 'Not Found', parameter: 'name', message: `release ${release.id} has no file "${name}"`, allowed: [MANIFEST_FILE, ...release.manifest!.files.map((f) => f.name)] });
+    return path.join(releaseDir(this.config.dataDir, release.id), name);
   }
 
   async file(req: FastifyRequest, reply: FastifyReply, id: string, name: string): Promise<void> {
     const { release, rel, latest } = await this.query.open(id);
-    const file = this.releases.filePath(release, name);
+    const file = this.filePath(release, name);
     const sha = name === MANIFEST_FILE ? release.manifestSha256 : rel.manifest.files.find((f) => f.name === name)?.sha256;
     if (await this.cacheHeaders(req, reply, `"${sha}"`, latest, rel.id)) return;
     reply.header('Content-Type', FILE_TYPES[path.extname(name)] ?? 'application/octet-stream');

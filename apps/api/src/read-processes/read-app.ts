@@ -1,5 +1,5 @@
 /**
- * A read process's app: the public read API (QueryController) on the same HTTP layer as the main app (security
+ * A read process's app: the public read API and release downloads (QueryController, DownloadsController) on the same HTTP layer as the main app (security
  * headers, CORS, rate limits, error bodies), releases asked of the main process, and every other request
  * forwarded to the main process's unix socket unchanged, with the client's address in X-Forwarded-For.
  */
@@ -11,8 +11,10 @@ import type { IncomingHttpHeaders } from 'node:http';
 import * as querystring from 'node:querystring';
 import { applySecurity, fastifyAdapter } from '../app.factory';
 import type { AppConfig } from '../config';
+import { DownloadsController } from '../query/downloads.controller';
 import { QueryController } from '../query/query.controller';
 import { QueryService } from '../query/query.service';
+import { ReleaseDownloads } from '../query/release-downloads';
 import type { PublishedReleases } from '../releases/published-releases';
 import { RateLimits } from '../security/rate-limits';
 import { APP_CONFIG, PUBLISHED_RELEASES } from '../tokens';
@@ -35,8 +37,8 @@ export class ReadProcessModule {
   static forRoot(config: AppConfig, releases: PublishedReleases): DynamicModule {
     return {
       module: ReadProcessModule,
-      controllers: [QueryController],
-      providers: [{ provide: APP_CONFIG, useValue: config }, { provide: PUBLISHED_RELEASES, useValue: releases }, QueryService, RateLimits],
+      controllers: [QueryController, DownloadsController],
+      providers: [{ provide: APP_CONFIG, useValue: config }, { provide: PUBLISHED_RELEASES, useValue: releases }, QueryService, ReleaseDownloads, RateLimits],
     };
   }
 }

@@ -163,13 +163,6 @@ export class ReleasesService {
     return manifest;
   }
 
-  /** Path of a manifest-listed file (or the manifest itself); anything else is a 404. */
-  filePath(release: Release, name: string): string {
-    const listed = name === MANIFEST_FILE || release.manifest!.files.some((f) => f.name === name);
-    if (!listed) throw new NotFoundException({ statusCode: 404, error: 'Not Found', parameter: 'name', message: `release ${release.id} has no file "${name}"`, allowed: [MANIFEST_FILE, ...release.manifest!.files.map((f) => f.name)] });
-    return path.join(releaseDir(this.config.dataDir, release.id), name);
-  }
-
   summary(r: Release): ReleaseSummary {
     const m = r.manifest!;
     return {
