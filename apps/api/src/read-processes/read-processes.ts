@@ -29,16 +29,17 @@ export const READ_INDEX_ENV = 'UITKOMST_READ_INDEX';
 export const mainSocketIn = (dir: string) => path.join(dir, 'main.sock');
 export const readSocketIn = (dir: string, index: number) => path.join(dir, `read-${index}.sock`);
 
-export interface ReadProcesses { pids(): number[]; close(): Promise<void> }
-
 /** Listens on config.port with config.readProcesses read processes beside this one; the app must not listen yet. */
-export async function listenWithReadProcesses(app: NestFastifyApplication, config: AppConfig): Promise<ReadProcesses> {
+export async function listenWithReadProcesses(app: NestFastifyApplication, config: AppConfig): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'uitkomst-'));
-  process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
   await app.listen({ path: mainSocketIn(dir) });
+  // when the app closes (a signal's exit runs no 'exit' listeners)
+  app.getHttpServer().once('close', () => fs.rmSync(dir, { recursive: true, force: true }));
   const releases = app.get<PublishedReleases>(PUBLISHED_RELEASES, { strict: false });
   const serving: (ChildProcess | null)[] = Array.from({ length: config.readProcesses }, () => null);
   let closing = false;
+  // on Ctrl-C the read processes get the signal too: they are not started again while this one shuts down
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => { closing = true; });
 
   const start = (index: number, again = false): Promise<void> => new Promise((resolve) => {
     const child = fork(READ_MAIN, [], { env: { ...process.env, [SOCKET_DIR_ENV]: dir, [READ_INDEX_ENV]: String(index) }, serialization: 'advanced' });
@@ -65,7 +66,6 @@ export async function listenWithReadProcesses(app: NestFastifyApplication, confi
   });
   await Promise.all(serving.map((_, i) => start(i)));
   releases.onPublished((release) => serving.forEach((child) => child && announcePublished(child, release)));
-  process.once('exit', () => serving.forEach((child) => child?.kill()));
 
   const httpServer = app.getHttpServer();
   const serveHere = (socket: net.Socket) => {
@@ -83,14 +83,12 @@ export async function listenWithReadProcesses(app: NestFastifyApplication, confi
     publicServer.once('error', reject);
     publicServer.listen(config.port, config.host, () => resolve());
   });
+  publicServer.on('error', (err) => log.error(`public port: ${err.message}`)); // a failed accept (EMFILE) must not end the process
+  httpServer.once('close', () => {
+    closing = true;
+    publicServer.close();
+    for (const child of serving) child?.kill('SIGTERM');
+  });
   const started = serving.filter(Boolean).length;
   log.log(`read processes serving the public read API beside this one: ${started} (sockets in ${dir})`);
-  return {
-    pids: () => serving.flatMap((c) => (c?.pid ? [c.pid] : [])),
-    async close() {
-      closing = true;
-      await new Promise<void>((resolve) => publicServer.close(() => resolve()));
-      await Promise.all(serving.map((child) => child && new Promise<void>((resolve) => { child.once('exit', () => resolve()); child.kill('SIGTERM'); })));
-    },
-  };
 }
