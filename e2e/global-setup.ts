@@ -1,6 +1,7 @@
 /**
- * Starts the built server (`node apps/api/dist/main.js`) on a free port with a temporary DATA_DIR, waits for
- * health and for the demo release, and reads a submitter key. E2E_BASE_URL skips all that and uses a running server.
+ * Starts the built server (`node apps/api/dist/main.js`, with one read process unless E2E_READ_PROCESSES says
+ * otherwise) on a free port with a temporary DATA_DIR, waits for health and for the demo release, and reads a
+ * submitter key. E2E_BASE_URL skips all that and uses a running server.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -47,7 +48,9 @@ export default async function globalSetup() {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'uitkomst-e2e-'));
   const log = fs.openSync(path.join(OUTPUT_DIR, 'e2e-server.log'), 'w');
   const child = spawn(process.execPath, [main], {
-    cwd: ROOT, env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, UITKOMST_MODE: 'demo', DATABASE_URL: '' },
+    // with a read process (docs/operations.md, Scaling), so a browser's connections reach both processes: reads
+    // served by the read process, the dashboard's files and every write forwarded by it to the main process
+    cwd: ROOT, env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, UITKOMST_MODE: 'demo', DATABASE_URL: '', READ_PROCESSES: process.env.E2E_READ_PROCESSES ?? '1' },
     stdio: ['ignore', log, log], detached: true,
   });
   (globalThis as Record<string, unknown>).__UITKOMST_SERVER__ = child;
