@@ -14,7 +14,8 @@ import { ReleasesModule } from './releases/releases.module';
 import { SecurityModule } from './security/security.module';
 import { BackupModule } from './backup/backup.module';
 import { ReconciliationModule } from './reconciliation/reconciliation.module';
-import { APP_CONFIG, WAREHOUSE } from './tokens';
+import { initialReadProcessState } from './read-processes/read-process-state';
+import { APP_CONFIG, READ_PROCESS_STATE, WAREHOUSE } from './tokens';
 
 export interface AppModuleOptions { config: AppConfig; databaseUrl: string; embedded: boolean; warehouse: Warehouse }
 
@@ -32,8 +33,9 @@ export class AppModule {
       providers: [
         { provide: APP_CONFIG, useValue: opts.config },
         { provide: WAREHOUSE, useValue: opts.warehouse },
+        { provide: READ_PROCESS_STATE, useValue: initialReadProcessState(opts.config.readProcesses) },
       ],
-      exports: [APP_CONFIG, WAREHOUSE],
+      exports: [APP_CONFIG, WAREHOUSE, READ_PROCESS_STATE],
     };
   }
 }

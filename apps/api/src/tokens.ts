@@ -2,3 +2,4 @@
 export const APP_CONFIG = Symbol('APP_CONFIG');
 export const WAREHOUSE = Symbol('WAREHOUSE');
 export const PUBLISHED_RELEASES = Symbol('PUBLISHED_RELEASES');
+export const READ_PROCESS_STATE = Symbol('READ_PROCESS_STATE');

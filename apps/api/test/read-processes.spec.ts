@@ -164,6 +164,9 @@ describe.each(backends())('read processes beside the main process on %s', (backe
   });
 
   it('starts another read process when one dies, and serves on meanwhile', async () => {
+    const health = async () => JSON.parse((await request({ url: server.url }, '/api/health'))!.body).readProcesses;
+    const before = await health();
+    expect(before).toMatchObject({ configured: 1, serving: 1 });
     const [reader] = readProcessesOf(server.child.pid!);
     process.kill(reader, 'SIGKILL');
     const until = Date.now() + 60_000;
@@ -175,6 +178,7 @@ describe.each(backends())('read processes beside the main process on %s', (backe
     expect(replacement).toBeDefined();
     for (let i = 0; i < 4; i++) expect((await request({ url: server.url }, READS[0]))!.status).toBe(200);
     while (Date.now() < until && !/read process 1 started again/.test(fs.readFileSync(server.log, 'utf8'))) await sleep(200);
+    expect(await health()).toEqual({ configured: 1, serving: 1, restarts: before.restarts + 1 });
     const again = await request({ socketPath: readSocket }, READS[1], { headers: { 'x-forwarded-for': '10.4.0.1' } });
     expect(again!.status).toBe(200);
     expect(JSON.parse(again!.body).unit).toMatchObject({ unit: 'GM0363' });

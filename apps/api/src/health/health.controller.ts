@@ -7,7 +7,8 @@ import { DataSource } from 'typeorm';
 import { isDatabaseUnavailable } from '../common/database-unavailable';
 import type { AppConfig } from '../config';
 import { ReconciliationService } from '../reconciliation/reconciliation.service';
-import { APP_CONFIG, WAREHOUSE } from '../tokens';
+import type { ReadProcessState } from '../read-processes/read-process-state';
+import { APP_CONFIG, READ_PROCESS_STATE, WAREHOUSE } from '../tokens';
 
 /** A store that does not answer within this time counts as down: health must answer quickly, never hang. */
 export const HEALTH_TIMEOUT_MS = Number(process.env.HEALTH_TIMEOUT_MS ?? 2000);
@@ -29,6 +30,7 @@ function publicError(e: unknown): string {
 const HEALTHY = {
   status: 'ok', mode: 'production', postgres: { status: 'up', embedded: false, version: 'PostgreSQL 15.10' },
   duckdb: { status: 'up', version: 'v1.5.6', factValues: 5713290 }, reconciliation: { at: '2026-12-05T07:38:48.667Z', repairs: 0, problems: 0 },
+  readProcesses: { configured: 1, serving: 1, restarts: 0 },
 };
 
 @ApiTags('health')
@@ -39,9 +41,10 @@ export class HealthController {
     @Inject(WAREHOUSE) private readonly warehouse: Warehouse,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly reconciliation: ReconciliationService,
+    @Inject(READ_PROCESS_STATE) private readonly readProcesses: ReadProcessState,
   ) {}
 
-  @ApiOkResponse({ description: 'Both stores answer', schema: { type: 'object', example: HEALTHY } })
+  @ApiOkResponse({ description: 'Both stores answer. With READ_PROCESSES set, also how many read processes serve (readProcesses)', schema: { type: 'object', example: HEALTHY } })
   @ApiServiceUnavailableResponse({ description: 'PostgreSQL or DuckDB is down or did not answer within 2 s', schema: { type: 'object', example: {
     ...HEALTHY, status: 'degraded', postgres: { status: 'down', embedded: false, error: 'unreachable' },
   } } })
@@ -63,6 +66,8 @@ export class HealthController {
     const last = this.reconciliation.last;
     // Counts only: details (submission and release ids) are at GET /api/v1/admin/reconciliation.
     const reconciliation = last ? { at: last.startedAt, repairs: last.actions.length, problems: last.problems.length } : null;
-    return { status: ok ? 'ok' : 'degraded', mode: this.config.mode, postgres, duckdb, reconciliation };
+    // a read process down does not make the service degraded: the main process serves its connections meanwhile
+    const readProcesses = this.readProcesses.configured ? { readProcesses: { ...this.readProcesses } } : {};
+    return { status: ok ? 'ok' : 'degraded', mode: this.config.mode, postgres, duckdb, reconciliation, ...readProcesses };
   }
 }

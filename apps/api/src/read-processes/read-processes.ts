@@ -15,8 +15,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { AppConfig } from '../config';
 import type { PublishedReleases } from '../releases/published-releases';
-import { PUBLISHED_RELEASES } from '../tokens';
+import { PUBLISHED_RELEASES, READ_PROCESS_STATE } from '../tokens';
 import { announcePublished, answerReleaseQuestions } from './ipc-releases';
+import type { ReadProcessState } from './read-process-state';
 
 const READ_MAIN = path.join(__dirname, '..', 'read-main.js');
 const START_TIMEOUT_MS = 120_000;
@@ -37,6 +38,8 @@ export async function listenWithReadProcesses(app: NestFastifyApplication, confi
   app.getHttpServer().once('close', () => fs.rmSync(dir, { recursive: true, force: true }));
   const releases = app.get<PublishedReleases>(PUBLISHED_RELEASES, { strict: false });
   const serving: (ChildProcess | null)[] = Array.from({ length: config.readProcesses }, () => null);
+  const state = app.get<ReadProcessState>(READ_PROCESS_STATE, { strict: false });
+  const counted = () => { state.serving = serving.filter(Boolean).length; };
   let closing = false;
   // on Ctrl-C the read processes get the signal too: they are not started again while this one shuts down
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => { closing = true; });
@@ -49,6 +52,7 @@ export async function listenWithReadProcesses(app: NestFastifyApplication, confi
       if (m?.t !== 'ready') return;
       clearTimeout(timer);
       serving[index] = child;
+      counted();
       if (again) log.log(`read process ${index + 1} started again`);
       resolve();
     });
@@ -56,11 +60,13 @@ export async function listenWithReadProcesses(app: NestFastifyApplication, confi
       clearTimeout(timer);
       const wasServing = serving[index] === child;
       if (wasServing) serving[index] = null;
+      counted();
       resolve();
       if (closing) return;
       // one that never started is not started again: the same error would follow; the other processes serve on
       if (!wasServing) return log.error(`read process ${index + 1} exited before it was ready (${signal ?? `code ${code}`}); serving without it`);
       log.warn(`read process ${index + 1} exited (${signal ?? `code ${code}`}); starting another`);
+      state.restarts++;
       setTimeout(() => { if (!closing) void start(index, true); }, RESTART_DELAY_MS);
     });
   });
@@ -89,6 +95,5 @@ export async function listenWithReadProcesses(app: NestFastifyApplication, confi
     publicServer.close();
     for (const child of serving) child?.kill('SIGTERM');
   });
-  const started = serving.filter(Boolean).length;
-  log.log(`read processes serving the public read API beside this one: ${started} (sockets in ${dir})`);
+  log.log(`read processes serving the public read API beside this one: ${state.serving} (sockets in ${dir})`);
 }
