@@ -151,7 +151,7 @@ describe.each(backends())('read processes beside the main process on %s', (backe
       answers = [];
       for (let i = 0; i < 4; i++) {
         const answer = request({ url: server.url }, url, { timeoutMs: 60_000 });
-        const settled = await Promise.race([answer, sleep(1_500).then(() => 'waiting' as const)]);
+        const settled = await Promise.race([answer, sleep(3_000).then(() => 'waiting' as const)]);
         if (settled === 'waiting') pending.push(answer);
         else answers.push(settled);
       }
