@@ -1,7 +1,8 @@
 /**
- * A read process's app: the public read API and release downloads (QueryController, DownloadsController) on the same HTTP layer as the main app (security
- * headers, CORS, rate limits, error bodies), releases asked of the main process, and every other request
- * forwarded to the main process's unix socket unchanged, with the client's address in X-Forwarded-For.
+ * A read process's app: the public read API and release downloads (QueryController, DownloadsController) on
+ * the same HTTP layer as the main app (security headers, CORS, rate limits, error bodies), releases asked of
+ * the main process, and every other request forwarded to the main process's unix socket unchanged, with the
+ * client's address in X-Forwarded-For.
  */
 import httpProxy from '@fastify/http-proxy';
 import { DynamicModule, Module } from '@nestjs/common';
