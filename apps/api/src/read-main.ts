@@ -9,7 +9,7 @@ import { loadConfig } from './config';
 import { QueryService } from './query/query.service';
 import { IpcReleases } from './read-processes/ipc-releases';
 import { buildReadApp } from './read-processes/read-app';
-import { mainSocketIn, READ_INDEX_ENV, readSocketIn, SOCKET_DIR_ENV } from './read-processes/read-processes';
+import { mainSocketIn, READ_INDEX_ENV, readSocketIn, serveConnection, SOCKET_DIR_ENV } from './read-processes/read-processes';
 
 async function main() {
   const dir = process.env[SOCKET_DIR_ENV];
@@ -23,9 +23,7 @@ async function main() {
   await app.get(QueryService).open('latest').catch(() => undefined);
   const httpServer = app.getHttpServer();
   process.on('message', (m: { t?: string }, socket?: Socket) => {
-    if (m?.t !== 'connection' || !socket) return;
-    httpServer.emit('connection', socket);
-    socket.resume();
+    if (m?.t === 'connection' && socket) serveConnection(httpServer, socket);
   });
   process.once('disconnect', () => void app.close().finally(() => process.exit(0)));
   process.send({ t: 'ready' });

@@ -30,6 +30,12 @@ export const READ_INDEX_ENV = 'UITKOMST_READ_INDEX';
 export const mainSocketIn = (dir: string) => path.join(dir, 'main.sock');
 export const readSocketIn = (dir: string, index: number) => path.join(dir, `read-${index}.sock`);
 
+/** A connection accepted paused (here or in the main process) given to this process's HTTP server. */
+export function serveConnection(httpServer: net.Server, socket: net.Socket): void {
+  httpServer.emit('connection', socket);
+  socket.resume();
+}
+
 /** Listens on config.port with config.readProcesses read processes beside this one; the app must not listen yet. */
 export async function listenWithReadProcesses(app: NestFastifyApplication, config: AppConfig): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'uitkomst-'));
@@ -74,10 +80,7 @@ export async function listenWithReadProcesses(app: NestFastifyApplication, confi
   releases.onPublished((release) => serving.forEach((child) => child && announcePublished(child, release)));
 
   const httpServer = app.getHttpServer();
-  const serveHere = (socket: net.Socket) => {
-    httpServer.emit('connection', socket);
-    socket.resume();
-  };
+  const serveHere = (socket: net.Socket) => serveConnection(httpServer, socket);
   let turn = 0;
   const publicServer = net.createServer({ pauseOnConnect: true }, (socket) => {
     const targets = [null, ...serving.filter((c): c is ChildProcess => c !== null)];
